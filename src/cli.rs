@@ -1,0 +1,239 @@
+//! The command line: `healthbot [run]`, `healthbot ask`, `healthbot check-content`.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+
+use crate::answer::{self, Answer, Engine};
+use crate::config::Config;
+use crate::content::{self, Article};
+use crate::safety::Safety;
+use crate::search::{Index, Synonyms};
+use crate::store::Store;
+
+/// healthbot: answers everyday health questions from a curated, sourced library.
+#[derive(Debug, Parser)]
+#[command(name = "healthbot", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the Telegram bot (the default). Needs TELOXIDE_TOKEN.
+    Run,
+    /// Answer questions from the library without Telegram.
+    Ask(AskArgs),
+    /// Validate every file in CONTENT_DIR; exits non-zero on any problem.
+    CheckContent,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AskArgs {
+    /// Print one JSON object per question.
+    #[arg(long)]
+    pub json: bool,
+    /// How many articles to rank in all (best plus related).
+    #[arg(long, default_value_t = answer::DEFAULT_TOP, value_parser = parse_top)]
+    pub top: usize,
+    /// Answer from this JSONL file ({"id","title","url","body","tags"?} per line) instead of
+    /// the store. Nothing in DATA_DIR is touched.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub corpus: Option<PathBuf>,
+    /// The question. Without it, questions are read from stdin, one per line.
+    #[arg(trailing_var_arg = true)]
+    pub question: Vec<String>,
+}
+
+fn parse_top(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=100).contains(&n) => Ok(n),
+        _ => Err("expected a whole number from 1 to 100".to_owned()),
+    }
+}
+
+/// Parses arguments and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run_bot(),
+        Command::Ask(args) => ask(&args),
+        Command::CheckContent => check_content(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_bot() -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    if config.token.is_none() {
+        eprintln!(
+            "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
+             Get a token from @BotFather and put it in .env (see .env.example).\n\
+             To try healthbot without Telegram, ask it directly:\n  \
+             healthbot ask \"how long should bleeding last after tooth extraction\""
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(crate::bot::run(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the store, syncs the bundled content into it and builds the engine over it.
+///
+/// # Errors
+/// Fails if the store is locked or unreadable, or the content folder has problems.
+pub fn open_library(config: &Config) -> anyhow::Result<(Store, Engine)> {
+    let bundle = content::load_dir(&config.content_dir).map_err(|errors| content_errors(&config.content_dir, &errors))?;
+    let store = Store::open(&config.data_dir)?;
+    let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
+    log::debug!("content sync: {report:?}");
+    let synonyms = Synonyms::parse(&bundle.synonyms).map_err(|(_, m)| anyhow::anyhow!("synonyms: {m}"))?;
+    let articles = store.articles()?;
+    let index = Index::build(&articles, synonyms)?;
+    Ok((store, Engine::new(index, safety(config))))
+}
+
+fn safety(config: &Config) -> Safety {
+    Safety::new(&config.emergency_number, &config.crisis_line)
+}
+
+fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error {
+    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    anyhow::anyhow!(
+        "CONTENT_DIR {} has {} problem(s):\n{}",
+        dir.display(),
+        errors.len(),
+        list.join("\n")
+    )
+}
+
+fn ask(args: &AskArgs) -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    let engine = match &args.corpus {
+        Some(path) => corpus_engine(path, &config)?,
+        None => open_library(&config)?.1,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.question.is_empty() {
+        for line in std::io::stdin().lock().lines() {
+            let line = line.context("cannot read stdin")?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            print_answer(&mut out, &engine.answer(&line, args.top)?, args.json)?;
+        }
+    } else {
+        let question = args.question.join(" ");
+        print_answer(&mut out, &engine.answer(&question, args.top)?, args.json)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line of an `--corpus` file.
+#[derive(Debug, Deserialize)]
+struct CorpusLine {
+    id: String,
+    title: String,
+    #[serde(default)]
+    url: String,
+    body: String,
+    #[serde(default)]
+    tags: Vec<String>,
+}
+
+/// Builds an engine over a JSONL corpus, without touching DATA_DIR.
+///
+/// # Errors
+/// Fails on unreadable files or malformed lines, naming the line.
+pub fn corpus_engine(path: &Path, config: &Config) -> anyhow::Result<Engine> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut articles = Vec::new();
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let doc: CorpusLine = serde_json::from_str(&line).with_context(|| format!("{}:{}: not a corpus line", path.display(), n + 1))?;
+        // External corpora are evaluation data: their ids and URLs are used as they are.
+        articles.push(Article {
+            slug: doc.id,
+            title: doc.title,
+            url: doc.url,
+            tags: doc.tags,
+            summary: None,
+            sources: Vec::new(),
+            reviewed: None,
+            body: doc.body,
+        });
+    }
+    let synonyms_path = config.content_dir.join("synonyms.toml");
+    let synonyms_text = std::fs::read_to_string(&synonyms_path).unwrap_or_else(|_| content::BUNDLED_SYNONYMS.to_owned());
+    let synonyms = Synonyms::parse(&synonyms_text).map_err(|(_, m)| anyhow::anyhow!("{}: {m}", synonyms_path.display()))?;
+    Ok(Engine::new(Index::build(&articles, synonyms)?, safety(config)))
+}
+
+fn print_answer(out: &mut impl Write, answer: &Answer, json: bool) -> anyhow::Result<()> {
+    if json {
+        writeln!(out, "{}", answer.to_json())?;
+        return Ok(());
+    }
+    if let Some(e) = &answer.emergency {
+        writeln!(out, "EMERGENCY: {}\n", e.advice)?;
+    }
+    match &answer.best {
+        Some(best) => {
+            writeln!(out, "{}\n{}\nSource: {}", best.article.title, best.summary, best.article.url)?;
+            if !answer.related.is_empty() {
+                writeln!(out, "\nRelated:")?;
+            }
+        }
+        None => {
+            writeln!(out, "I don't have an article on that yet.")?;
+            if !answer.related.is_empty() {
+                writeln!(out, "\nClosest topics I have:")?;
+            }
+        }
+    }
+    for a in &answer.related {
+        writeln!(out, "  - {} ({})", a.title, a.url)?;
+    }
+    writeln!(out, "\n{}", answer::DISCLAIMER)?;
+    Ok(())
+}
+
+fn check_content() -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    match content::load_dir(&config.content_dir) {
+        Ok(bundle) => {
+            let groups = Synonyms::parse(&bundle.synonyms).map(|s| s.len()).unwrap_or(0);
+            println!(
+                "{}: ok: {} articles, {} tips, {} synonym groups",
+                config.content_dir.display(),
+                bundle.articles.len(),
+                bundle.tips.len(),
+                groups
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s) found in {}", errors.len(), config.content_dir.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

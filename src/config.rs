@@ -1,0 +1,280 @@
+//! Settings: the environment (and `.env`) read once, validated into a typed [`Config`].
+//!
+//! Reading happens in two stages, like ripgrep's low-level and high-level args:
+//! [`RawConfig`] holds the strings as found, [`Config::from_raw`] turns them into typed,
+//! checked values. Tests feed a `HashMap` straight into [`RawConfig::from_map`].
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use chrono::NaiveTime;
+use chrono_tz::Tz;
+
+/// Where the sled store lives when `DATA_DIR` is unset.
+pub const DEFAULT_DATA_DIR: &str = "./data";
+/// Where the bundled library lives when `CONTENT_DIR` is unset.
+pub const DEFAULT_CONTENT_DIR: &str = "./content";
+/// Timezone for users who never chose one.
+pub const DEFAULT_TIMEZONE: &str = "UTC";
+/// Local time of the daily tip when a user subscribes without naming one.
+pub const DEFAULT_TIPS_TIME: &str = "09:00";
+/// How emergency advice names the number to call, worded for an international audience.
+pub const DEFAULT_EMERGENCY_NUMBER: &str =
+    "your local emergency number (for example 112 in Europe, 911 in North America, 999 in the UK)";
+/// Where emergency advice sends people thinking about suicide or self-harm.
+pub const DEFAULT_CRISIS_LINE: &str = "a local crisis line (for example 988 in the US and Canada, \
+     116 123 for Samaritans in the UK and Ireland), or find one at findahelpline.com";
+
+/// Names of every variable the bot reads, as operators see them in `.env.example`.
+pub mod vars {
+    pub const TOKEN: &str = "TELOXIDE_TOKEN";
+    pub const API_URL: &str = "TELOXIDE_API_URL";
+    pub const ADMIN_IDS: &str = "ADMIN_IDS";
+    pub const DATA_DIR: &str = "DATA_DIR";
+    pub const CONTENT_DIR: &str = "CONTENT_DIR";
+    pub const DEFAULT_TIMEZONE: &str = "DEFAULT_TIMEZONE";
+    pub const TIPS_DEFAULT_TIME: &str = "TIPS_DEFAULT_TIME";
+    pub const EMERGENCY_NUMBER: &str = "EMERGENCY_NUMBER";
+    pub const CRISIS_LINE: &str = "CRISIS_LINE";
+
+    /// All of the above, in `.env.example` order.
+    pub const ALL: [&str; 9] = [
+        TOKEN,
+        API_URL,
+        ADMIN_IDS,
+        DATA_DIR,
+        CONTENT_DIR,
+        DEFAULT_TIMEZONE,
+        TIPS_DEFAULT_TIME,
+        EMERGENCY_NUMBER,
+        CRISIS_LINE,
+    ];
+}
+
+/// A setting that could not be used. The message always names the variable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("{var} is set to {value:?}, which is not valid: {reason}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+/// Settings exactly as found in the environment; absent or blank means "use the default".
+#[derive(Debug, Clone, Default)]
+pub struct RawConfig {
+    values: HashMap<&'static str, String>,
+}
+
+impl RawConfig {
+    /// Reads `.env` (if present, without overriding the real environment) and then every
+    /// variable in [`vars::ALL`].
+    pub fn from_env() -> Self {
+        // A missing .env is the normal case in production, so its absence is not an error.
+        let _ = dotenvy::dotenv();
+        let values = vars::ALL
+            .iter()
+            .filter_map(|&name| std::env::var(name).ok().map(|v| (name, v)))
+            .collect();
+        Self { values }
+    }
+
+    /// Builds raw settings from a map, for tests and embedding.
+    pub fn from_map<'a>(map: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let values = map
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let name = vars::ALL.iter().find(|&&n| n == k)?;
+                Some((*name, v.to_owned()))
+            })
+            .collect();
+        Self { values }
+    }
+
+    fn get(&self, var: &'static str) -> Option<&str> {
+        self.values
+            .get(var)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// Validated settings, built once at start-up and shared as `Arc<Config>`.
+#[derive(Clone)]
+pub struct Config {
+    /// The bot token; `None` when only the offline commands are used.
+    pub token: Option<String>,
+    pub api_url: Option<url::Url>,
+    pub admin_ids: HashSet<u64>,
+    pub data_dir: PathBuf,
+    pub content_dir: PathBuf,
+    pub default_timezone: Tz,
+    pub tips_default_time: NaiveTime,
+    pub emergency_number: String,
+    pub crisis_line: String,
+}
+
+// A hand-written Debug keeps the token out of every log line that prints the config.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("api_url", &self.api_url.as_ref().map(url::Url::as_str))
+            .field("admin_ids", &self.admin_ids)
+            .field("data_dir", &self.data_dir)
+            .field("content_dir", &self.content_dir)
+            .field("default_timezone", &self.default_timezone)
+            .field("tips_default_time", &self.tips_default_time)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// Reads and validates the process environment.
+    ///
+    /// # Errors
+    /// Returns the first invalid setting, naming its variable.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_raw(&RawConfig::from_env())
+    }
+
+    /// Validates raw settings.
+    ///
+    /// # Errors
+    /// Returns the first invalid setting, naming its variable.
+    pub fn from_raw(raw: &RawConfig) -> Result<Self, ConfigError> {
+        let invalid = |var: &'static str, value: &str, reason: &str| ConfigError::Invalid {
+            var,
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let api_url = raw
+            .get(vars::API_URL)
+            .map(|v| match url::Url::parse(v) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
+                _ => Err(invalid(vars::API_URL, v, "expected an http(s) URL")),
+            })
+            .transpose()?;
+        let admin_ids = raw
+            .get(vars::ADMIN_IDS)
+            .map(|v| parse_admin_ids(v).map_err(|reason| invalid(vars::ADMIN_IDS, v, &reason)))
+            .transpose()?
+            .unwrap_or_default();
+        let tz_text = raw.get(vars::DEFAULT_TIMEZONE).unwrap_or(DEFAULT_TIMEZONE);
+        let default_timezone = tz_text.parse::<Tz>().map_err(|_| {
+            invalid(
+                vars::DEFAULT_TIMEZONE,
+                tz_text,
+                "expected an IANA timezone such as Europe/Berlin or UTC",
+            )
+        })?;
+        let time_text = raw.get(vars::TIPS_DEFAULT_TIME).unwrap_or(DEFAULT_TIPS_TIME);
+        let tips_default_time = parse_hh_mm(time_text).ok_or_else(|| {
+            invalid(
+                vars::TIPS_DEFAULT_TIME,
+                time_text,
+                "expected a 24-hour time such as 09:00",
+            )
+        })?;
+        Ok(Self {
+            token: raw.get(vars::TOKEN).map(str::to_owned),
+            api_url,
+            admin_ids,
+            data_dir: PathBuf::from(raw.get(vars::DATA_DIR).unwrap_or(DEFAULT_DATA_DIR)),
+            content_dir: PathBuf::from(raw.get(vars::CONTENT_DIR).unwrap_or(DEFAULT_CONTENT_DIR)),
+            default_timezone,
+            tips_default_time,
+            emergency_number: raw
+                .get(vars::EMERGENCY_NUMBER)
+                .unwrap_or(DEFAULT_EMERGENCY_NUMBER)
+                .to_owned(),
+            crisis_line: raw
+                .get(vars::CRISIS_LINE)
+                .unwrap_or(DEFAULT_CRISIS_LINE)
+                .to_owned(),
+        })
+    }
+
+    /// Whether the Telegram user with this numeric id may use admin commands.
+    pub fn is_admin(&self, user_id: u64) -> bool {
+        self.admin_ids.contains(&user_id)
+    }
+}
+
+/// Parses a strict `HH:MM` 24-hour time.
+pub fn parse_hh_mm(text: &str) -> Option<NaiveTime> {
+    let (h, m) = text.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
+fn parse_admin_ids(text: &str) -> Result<HashSet<u64>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u64>()
+                .map_err(|_| format!("{s:?} is not a numeric Telegram user id"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_raw(&RawConfig::from_map(pairs.iter().copied()))
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert_eq!(c.content_dir, PathBuf::from("./content"));
+        assert_eq!(c.default_timezone, chrono_tz::UTC);
+        assert_eq!(c.tips_default_time, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        assert!(c.token.is_none() && c.admin_ids.is_empty());
+    }
+
+    #[test]
+    fn admin_ids_are_parsed_as_numbers() {
+        let c = config(&[("ADMIN_IDS", " 12, 34 ,")]).unwrap();
+        assert!(c.is_admin(12) && c.is_admin(34) && !c.is_admin(56));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("ADMIN_IDS", "12,@alice"),
+            ("DEFAULT_TIMEZONE", "Mars/Olympus"),
+            ("TIPS_DEFAULT_TIME", "25:00"),
+            ("TIPS_DEFAULT_TIME", "9am"),
+            ("TELOXIDE_API_URL", "not a url"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.contains(var), "{err}");
+            assert!(err.contains(value), "{err}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_token() {
+        let c = config(&[("TELOXIDE_TOKEN", "123456:SECRET-token")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+    }
+
+    #[test]
+    fn hh_mm_accepts_only_real_times() {
+        assert!(parse_hh_mm("07:30").is_some());
+        assert!(parse_hh_mm("7:30").is_some());
+        for bad in ["24:00", "07:60", "0730", "07:3", ":30", "aa:bb"] {
+            assert!(parse_hh_mm(bad).is_none(), "{bad}");
+        }
+    }
+}

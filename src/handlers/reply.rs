@@ -1,0 +1,222 @@
+//! Telegram HTML for every reply: answers, article cards, welcome and help.
+//!
+//! All text from articles and users is escaped; only the tags written here are markup.
+//! Every message is kept within Telegram's 4096-character limit.
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::utils::html::{bold, escape, italic, link};
+
+use super::{HandlerResult, send_html};
+use crate::answer::{Answer, DISCLAIMER, Engine};
+use crate::summary;
+
+/// Telegram's limit on one message's text, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 4096;
+/// Longest button label we show; Telegram truncates long ones anyway.
+const MAX_BUTTON_CHARS: usize = 60;
+
+/// The reply to a question.
+pub fn answer_html(answer: &Answer) -> String {
+    let mut parts = Vec::new();
+    if let Some(e) = &answer.emergency {
+        parts.push(format!("🚨 {} {}", bold("This may be an emergency."), escape(&e.advice)));
+    }
+    match &answer.best {
+        Some(best) => {
+            parts.push(format!("{}\n{}", bold(&escape(&best.article.title)), escape(&best.summary)));
+            parts.push(link(&best.article.url, &format!("Read more at {}", source_name(&best.article.url))));
+            if !answer.related.is_empty() {
+                parts.push(italic("Related articles are below."));
+            }
+        }
+        None => {
+            let mut text = "I don't have an article on that yet, and I'd rather not guess.".to_owned();
+            if !answer.related.is_empty() {
+                text.push_str(" These are the closest topics I have:");
+            }
+            parts.push(escape(&text));
+        }
+    }
+    parts.push(italic(&escape(DISCLAIMER)));
+    fit(parts)
+}
+
+/// Buttons under an answer: feedback on the best article, then related articles.
+pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
+    let mut rows = Vec::new();
+    if let Some(best) = &answer.best {
+        rows.push(vec![
+            InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
+            InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
+        ]);
+    }
+    for a in answer.related.iter().take(3) {
+        let data = format!("a:{}", a.slug);
+        // Telegram rejects callback data over 64 bytes; such an article simply gets no button.
+        if data.len() <= 64 {
+            rows.push(vec![InlineKeyboardButton::callback(label(&a.title), data)]);
+        }
+    }
+    (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
+}
+
+/// Sends one article's card: title, its general summary and the source link.
+pub async fn send_article(bot: &Bot, chat: ChatId, engine: &Engine, slug: &str) -> HandlerResult {
+    let article = engine.index.article(slug)?;
+    let Some(a) = article else {
+        return send_html(bot, chat, escape("Sorry, I can't find that article any more. Try asking your question again."), None).await;
+    };
+    let summary = summary::summarize(&a.body, a.summary.as_deref(), std::iter::empty());
+    let html = fit(vec![
+        format!("{}\n{}", bold(&escape(&a.title)), escape(&summary)),
+        link(&a.url, &format!("Read more at {}", source_name(&a.url))),
+        italic(&escape(DISCLAIMER)),
+    ]);
+    let keyboard = InlineKeyboardMarkup::new(vec![vec![
+        InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
+        InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", a.slug)),
+    ]]);
+    send_html(bot, chat, html, Some(keyboard)).await
+}
+
+/// The `/start` greeting.
+pub fn welcome_html() -> String {
+    format!(
+        "👋 {}\n\nAsk me an everyday health question in your own words and I'll reply with a short answer \
+         from a sourced article, a link to read more and related topics. Try one of these:\n\n{}",
+        bold("Hi! I'm a health information bot."),
+        italic(&escape(DISCLAIMER))
+    )
+}
+
+/// Buttons with example questions for new users.
+pub fn examples_keyboard() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(
+        super::start::EXAMPLES
+            .iter()
+            .enumerate()
+            .map(|(i, q)| vec![InlineKeyboardButton::callback(label(q), format!("q:{i}"))]),
+    )
+}
+
+/// The `/help` text.
+pub fn help_html() -> String {
+    format!(
+        "{}\n\nJust type your question, for example {}.\n\n/ask {} asks in a group chat too.\n\
+         If something sounds like an emergency I'll say so first. Every answer links to its source.\n\n{}",
+        bold("How to use me"),
+        italic("how long does a cold last"),
+        escape("<question>"),
+        italic(&escape(DISCLAIMER))
+    )
+}
+
+/// The reply to stickers, photos, voice notes and other non-text messages.
+pub fn text_only_html() -> String {
+    escape("I can only read text. Please type your health question as a message.")
+}
+
+/// The reply to an empty `/ask`.
+pub fn empty_question_html() -> String {
+    escape("Please add your question after /ask, for example: /ask how long does a cold last")
+}
+
+/// A readable name for a source link: its host without `www.`.
+fn source_name(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_owned()))
+        .unwrap_or_else(|| "the source".to_owned())
+}
+
+fn label(text: &str) -> String {
+    if text.chars().count() <= MAX_BUTTON_CHARS {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(MAX_BUTTON_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Joins paragraphs, dropping middle ones (never the first or the disclaimer) until the
+/// visible text fits Telegram's limit.
+fn fit(mut parts: Vec<String>) -> String {
+    while parts.len() > 2 && visible_len(&parts.join("\n\n")) > MAX_MESSAGE_CHARS {
+        parts.remove(parts.len() - 2);
+    }
+    let text = parts.join("\n\n");
+    if visible_len(&text) <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    // Only reachable with absurd operator-supplied emergency text: fall back to plain text.
+    let plain: String = escape(&strip_tags(&text)).chars().take(MAX_MESSAGE_CHARS / 2).collect();
+    plain.trim_end_matches(|c| c != ';' && c != ' ').to_owned()
+}
+
+/// Length of the text Telegram will display: tags removed, entities counted as one character.
+pub fn visible_len(html: &str) -> usize {
+    let text = strip_tags(html);
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&").chars().count()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::{Article, Best};
+    use crate::safety::Safety;
+
+    fn answer(title: &str, summary: &str) -> Answer {
+        let article = Article { slug: "x".into(), title: title.into(), url: "https://www.nhs.uk/x?a=1&b=2".into(), score: 1.0 };
+        Answer {
+            question: "q".into(),
+            emergency: None,
+            best: Some(Best { article: article.clone(), summary: summary.into() }),
+            related: vec![Article { slug: "y".into(), ..article }],
+        }
+    }
+
+    #[test]
+    fn text_is_escaped_and_links_name_the_source() {
+        let html = answer_html(&answer("Cuts <b>& grazes", "Use a <plaster> & rest."));
+        assert!(html.contains("Cuts &lt;b&gt;&amp; grazes"), "{html}");
+        assert!(html.contains("Use a &lt;plaster&gt; &amp; rest."), "{html}");
+        assert!(html.contains("href=\"https://www.nhs.uk/x?a=1&amp;b=2\""), "{html}");
+        assert!(html.contains("Read more at nhs.uk"), "{html}");
+        assert!(html.ends_with(&italic(&escape(DISCLAIMER))));
+    }
+
+    #[test]
+    fn emergency_advice_comes_first() {
+        let mut a = answer("Heart attack", "Call now.");
+        a.emergency = Safety::new("112", "x").check("chest pain");
+        assert!(answer_html(&a).starts_with("🚨"));
+    }
+
+    #[test]
+    fn oversized_answers_are_cut_to_fit() {
+        let mut a = answer("Title", "Summary.");
+        a.emergency = Some(crate::safety::Emergency { flags: vec![], advice: "call ".repeat(2000) });
+        assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
+    }
+
+    #[test]
+    fn keyboard_has_feedback_and_related_buttons() {
+        let k = answer_keyboard(&answer("T", "S")).unwrap();
+        assert_eq!(k.inline_keyboard.len(), 2);
+        assert_eq!(k.inline_keyboard[0].len(), 2);
+    }
+}

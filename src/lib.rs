@@ -1,0 +1,27 @@
+//! healthbot answers everyday health questions from a curated library of sourced articles.
+//!
+//! # Layout
+//! - [`config`]: settings from the environment, validated once.
+//! - [`content`]: the bundled library on disk (articles, tips, synonyms).
+//! - [`text`]: word normalisation shared by search, summary and safety.
+//! - [`search`]: the tantivy index and question matching.
+//! - [`summary`]: the question-focused extractive summary.
+//! - [`safety`]: red-flag (emergency) detection, run before matching.
+//! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
+//! - [`store`]: durable state in sled.
+//! - [`cli`]: the command-line interface.
+//! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
+
+pub mod answer;
+pub mod bot;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod handlers;
+pub mod safety;
+pub mod search;
+pub mod store;
+pub mod summary;
+pub mod text;

@@ -1,0 +1,172 @@
+//! Turning a free-text question into a [`QueryPlan`]: the concepts it asks about, each
+//! with the stems that may stand for it (its own word, lay/medical synonyms, a spelling fix).
+
+use super::synonyms::Synonyms;
+use super::vocabulary::Vocabulary;
+use crate::text;
+
+/// Weight of a synonym relative to the word the user typed.
+pub const SYNONYM_WEIGHT: f32 = 0.6;
+/// Weight of a spelling correction relative to a correctly spelt word.
+pub const CORRECTION_WEIGHT: f32 = 0.8;
+/// Most concepts kept from one question; long messages keep their rarest words.
+pub const MAX_CONCEPTS: usize = 24;
+
+/// One stem that can stand for a concept, and how much it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub stem: String,
+    pub weight: f32,
+}
+
+/// One thing the question asks about, e.g. "pulled tooth" or "bleeding".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// What the user typed, for explanations.
+    pub text: String,
+    pub variants: Vec<Variant>,
+    /// How informative the concept is: the idf of its rarest known variant.
+    pub idf: f32,
+}
+
+/// The analysed question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryPlan {
+    pub concepts: Vec<Concept>,
+}
+
+impl QueryPlan {
+    /// Analyses `question` against the index's vocabulary and synonym groups.
+    pub fn new(question: &str, synonyms: &Synonyms, vocab: &Vocabulary) -> Self {
+        let words = text::words(question);
+        let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
+        let matches = synonyms.find(&stems);
+        let mut concepts: Vec<Concept> = Vec::new();
+        let mut next_match = matches.iter().peekable();
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(m) = next_match.next_if(|m| m.span.start == i) {
+                let own = content_stems(&words[m.span.clone()], &stems[m.span.clone()]);
+                let mut variants: Vec<Variant> =
+                    own.into_iter().map(|stem| Variant { stem, weight: 1.0 }).collect();
+                for term in synonyms.group(m.group) {
+                    for stem in term.iter().filter(|s| !text::is_stop_word(s)) {
+                        push_variant(&mut variants, stem, SYNONYM_WEIGHT);
+                    }
+                }
+                concepts.push(Concept::new(words[m.span.clone()].join(" "), variants, vocab));
+                i = m.span.end;
+                continue;
+            }
+            if !text::is_stop_word(&words[i]) {
+                let mut variants = vec![Variant { stem: stems[i].clone(), weight: 1.0 }];
+                if let Some(fixed) = vocab.correct(&stems[i]) {
+                    push_variant(&mut variants, fixed, CORRECTION_WEIGHT);
+                }
+                concepts.push(Concept::new(words[i].clone(), variants, vocab));
+            }
+            i += 1;
+        }
+        concepts.dedup_by(|a, b| a.variants == b.variants);
+        let mut seen = std::collections::HashSet::new();
+        concepts.retain(|c| seen.insert(c.variants[0].stem.clone()));
+        if concepts.len() > MAX_CONCEPTS {
+            concepts.sort_by(|a, b| b.idf.total_cmp(&a.idf));
+            concepts.truncate(MAX_CONCEPTS);
+        }
+        Self { concepts }
+    }
+
+    /// Whether the question had nothing to search for.
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+
+    /// Every (stem, weight) pair to search for, each concept's weight spread by its idf.
+    pub fn weighted_stems(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.concepts
+            .iter()
+            .flat_map(|c| c.variants.iter().map(|v| (v.stem.as_str(), v.weight)))
+    }
+}
+
+impl Concept {
+    fn new(text: String, variants: Vec<Variant>, vocab: &Vocabulary) -> Self {
+        // A concept no article mentions in any form is maximally informative: it is the
+        // reason an off-topic question must not look answered.
+        let idf = variants
+            .iter()
+            .filter(|v| vocab.contains(&v.stem))
+            .map(|v| vocab.idf(&v.stem))
+            .reduce(f32::max)
+            .unwrap_or_else(|| vocab.idf(&variants[0].stem));
+        Self { text, variants, idf }
+    }
+}
+
+fn content_stems(words: &[String], stems: &[String]) -> Vec<String> {
+    let kept: Vec<String> = words
+        .iter()
+        .zip(stems)
+        .filter(|(w, _)| !text::is_stop_word(w))
+        .map(|(_, s)| s.clone())
+        .collect();
+    if kept.is_empty() { stems.to_vec() } else { kept }
+}
+
+fn push_variant(variants: &mut Vec<Variant>, stem: &str, weight: f32) {
+    match variants.iter_mut().find(|v| v.stem == stem) {
+        Some(v) => v.weight = v.weight.max(weight),
+        None => variants.push(Variant { stem: stem.to_owned(), weight }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(question: &str) -> QueryPlan {
+        let syn = Synonyms::parse(
+            "[[group]]\nterms = [\"pulled tooth\", \"tooth extraction\"]\n[[group]]\nterms = [\"pee\", \"urine\"]\n",
+        )
+        .unwrap();
+        let vocab = Vocabulary::from_pairs(&[("tooth", 5), ("extract", 2), ("urin", 3), ("migrain", 2)], 100);
+        QueryPlan::new(question, &syn, &vocab)
+    }
+
+    fn stems(c: &Concept) -> Vec<&str> {
+        c.variants.iter().map(|v| v.stem.as_str()).collect()
+    }
+
+    #[test]
+    fn question_words_carry_no_weight() {
+        let p = plan("What should I do about my migraine?");
+        assert_eq!(p.concepts.len(), 1);
+        assert_eq!(stems(&p.concepts[0]), ["migrain"]);
+    }
+
+    #[test]
+    fn lay_phrase_expands_to_medical_terms() {
+        let p = plan("bleeding from a pulled tooth");
+        let tooth = p.concepts.iter().find(|c| c.text == "pulled tooth").unwrap();
+        assert_eq!(stems(tooth), ["pull", "tooth", "extract"]);
+        assert_eq!(tooth.variants[2].weight, SYNONYM_WEIGHT);
+    }
+
+    #[test]
+    fn misspelt_word_gains_its_correction() {
+        let p = plan("migrane");
+        assert_eq!(stems(&p.concepts[0]), ["migran", "migrain"]);
+    }
+
+    #[test]
+    fn off_topic_words_are_the_most_informative() {
+        let p = plan("tooth weather");
+        assert!(p.concepts[1].idf > p.concepts[0].idf);
+    }
+
+    #[test]
+    fn empty_question_has_no_concepts() {
+        assert!(plan("  what is the ?? ").is_empty());
+    }
+}
