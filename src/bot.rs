@@ -23,20 +23,33 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         let config = config.clone();
         tokio::task::spawn_blocking(move || crate::cli::open_library(&config)).await??
     };
-    log::info!("library ready: {} articles in {:?}", engine.index.len(), started.elapsed());
+    log::info!(
+        "library ready: {} articles in {:?}",
+        engine.index.len(),
+        started.elapsed()
+    );
     let mut bot = Bot::new(token);
     if let Some(url) = &config.api_url {
         bot = bot.set_api_url(url.clone());
     }
     let commands = Command::bot_commands();
-    if let Err(err) = bot.set_my_commands(commands.iter().map(|c| BotCommand::new(c.command.trim_start_matches('/'), &c.description))).await {
+    if let Err(err) = bot
+        .set_my_commands(
+            commands
+                .iter()
+                .map(|c| BotCommand::new(c.command.trim_start_matches('/'), &c.description)),
+        )
+        .await
+    {
         // The menu is a convenience; the bot still works without it.
         log::warn!("could not set the command menu: {err}");
     }
     let mut dispatcher = Dispatcher::builder(bot, handlers::schema())
         .dependencies(dptree::deps![engine, store.clone(), Arc::new(config)])
         .default_handler(|_| async {})
-        .error_handler(LoggingErrorHandler::with_custom_text("an update handler failed"))
+        .error_handler(LoggingErrorHandler::with_custom_text(
+            "an update handler failed",
+        ))
         .enable_ctrlc_handler()
         .build();
     let token = dispatcher.shutdown_token();

@@ -45,6 +45,12 @@ pub struct AskArgs {
     /// the store. Nothing in DATA_DIR is touched.
     #[arg(long, value_name = "FILE.jsonl")]
     pub corpus: Option<PathBuf>,
+    /// Add the top hit's confidence features to `--json` output (for calibration).
+    #[arg(long, hide = true)]
+    pub explain: bool,
+    /// Override ranking knobs, e.g. `title=3,tags=2,body=1,floor=0.3,power=1` (for experiments).
+    #[arg(long, hide = true)]
+    pub tuning: Option<crate::search::Tuning>,
     /// The question. Without it, questions are read from stdin, one per line.
     #[arg(trailing_var_arg = true)]
     pub question: Vec<String>,
@@ -95,11 +101,13 @@ fn run_bot() -> anyhow::Result<ExitCode> {
 /// # Errors
 /// Fails if the store is locked or unreadable, or the content folder has problems.
 pub fn open_library(config: &Config) -> anyhow::Result<(Store, Engine)> {
-    let bundle = content::load_dir(&config.content_dir).map_err(|errors| content_errors(&config.content_dir, &errors))?;
+    let bundle = content::load_dir(&config.content_dir)
+        .map_err(|errors| content_errors(&config.content_dir, &errors))?;
     let store = Store::open(&config.data_dir)?;
     let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
     log::debug!("content sync: {report:?}");
-    let synonyms = Synonyms::parse(&bundle.synonyms).map_err(|(_, m)| anyhow::anyhow!("synonyms: {m}"))?;
+    let synonyms =
+        Synonyms::parse(&bundle.synonyms).map_err(|(_, m)| anyhow::anyhow!("synonyms: {m}"))?;
     let articles = store.articles()?;
     let index = Index::build(&articles, synonyms)?;
     Ok((store, Engine::new(index, safety(config))))
@@ -121,9 +129,21 @@ fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error
 
 fn ask(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
+    let tuning = args.tuning.unwrap_or_default();
     let engine = match &args.corpus {
-        Some(path) => corpus_engine(path, &config)?,
-        None => open_library(&config)?.1,
+        Some(path) => corpus_engine(path, &config, tuning)?,
+        None => {
+            let (_, engine) = open_library(&config)?;
+            if tuning == crate::search::Tuning::default() {
+                engine
+            } else {
+                let articles = engine.index.all_articles()?;
+                Engine::new(
+                    Index::build_with(&articles, synonyms(&config)?, tuning)?,
+                    safety(&config),
+                )
+            }
+        }
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -133,11 +153,11 @@ fn ask(args: &AskArgs) -> anyhow::Result<ExitCode> {
             if line.trim().is_empty() {
                 continue;
             }
-            print_answer(&mut out, &engine.answer(&line, args.top)?, args.json)?;
+            print_answer(&mut out, &engine.answer(&line, args.top)?, args)?;
         }
     } else {
         let question = args.question.join(" ");
-        print_answer(&mut out, &engine.answer(&question, args.top)?, args.json)?;
+        print_answer(&mut out, &engine.answer(&question, args.top)?, args)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -158,15 +178,21 @@ struct CorpusLine {
 ///
 /// # Errors
 /// Fails on unreadable files or malformed lines, naming the line.
-pub fn corpus_engine(path: &Path, config: &Config) -> anyhow::Result<Engine> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+pub fn corpus_engine(
+    path: &Path,
+    config: &Config,
+    tuning: crate::search::Tuning,
+) -> anyhow::Result<Engine> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut articles = Vec::new();
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), n + 1))?;
         if line.trim().is_empty() {
             continue;
         }
-        let doc: CorpusLine = serde_json::from_str(&line).with_context(|| format!("{}:{}: not a corpus line", path.display(), n + 1))?;
+        let doc: CorpusLine = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not a corpus line", path.display(), n + 1))?;
         // External corpora are evaluation data: their ids and URLs are used as they are.
         articles.push(Article {
             slug: doc.id,
@@ -179,15 +205,27 @@ pub fn corpus_engine(path: &Path, config: &Config) -> anyhow::Result<Engine> {
             body: doc.body,
         });
     }
-    let synonyms_path = config.content_dir.join("synonyms.toml");
-    let synonyms_text = std::fs::read_to_string(&synonyms_path).unwrap_or_else(|_| content::BUNDLED_SYNONYMS.to_owned());
-    let synonyms = Synonyms::parse(&synonyms_text).map_err(|(_, m)| anyhow::anyhow!("{}: {m}", synonyms_path.display()))?;
-    Ok(Engine::new(Index::build(&articles, synonyms)?, safety(config)))
+    Ok(Engine::new(
+        Index::build_with(&articles, synonyms(config)?, tuning)?,
+        safety(config),
+    ))
 }
 
-fn print_answer(out: &mut impl Write, answer: &Answer, json: bool) -> anyhow::Result<()> {
-    if json {
-        writeln!(out, "{}", answer.to_json())?;
+/// The synonym groups in CONTENT_DIR, or the bundled ones when it has none.
+fn synonyms(config: &Config) -> anyhow::Result<Synonyms> {
+    let path = config.content_dir.join("synonyms.toml");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| content::BUNDLED_SYNONYMS.to_owned());
+    Synonyms::parse(&text).map_err(|(_, m)| anyhow::anyhow!("{}: {m}", path.display()))
+}
+
+fn print_answer(out: &mut impl Write, answer: &Answer, args: &AskArgs) -> anyhow::Result<()> {
+    if args.json {
+        let mut json = answer.to_json();
+        if args.explain {
+            json["top_hit"] = serde_json::to_value(&answer.top_hit)?;
+        }
+        writeln!(out, "{json}")?;
         return Ok(());
     }
     if let Some(e) = &answer.emergency {
@@ -195,17 +233,20 @@ fn print_answer(out: &mut impl Write, answer: &Answer, json: bool) -> anyhow::Re
     }
     match &answer.best {
         Some(best) => {
-            writeln!(out, "{}\n{}\nSource: {}", best.article.title, best.summary, best.article.url)?;
+            writeln!(
+                out,
+                "{}\n{}\nSource: {}",
+                best.article.title, best.summary, best.article.url
+            )?;
             if !answer.related.is_empty() {
                 writeln!(out, "\nRelated:")?;
             }
         }
-        None => {
-            writeln!(out, "I don't have an article on that yet.")?;
-            if !answer.related.is_empty() {
-                writeln!(out, "\nClosest topics I have:")?;
-            }
-        }
+        None if answer.related.is_empty() => writeln!(out, "I don't have an article on that yet.")?,
+        None => writeln!(
+            out,
+            "I'm not sure I have an article on exactly that. Did you mean:"
+        )?,
     }
     for a in &answer.related {
         writeln!(out, "  - {} ({})", a.title, a.url)?;
@@ -218,7 +259,9 @@ fn check_content() -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
     match content::load_dir(&config.content_dir) {
         Ok(bundle) => {
-            let groups = Synonyms::parse(&bundle.synonyms).map(|s| s.len()).unwrap_or(0);
+            let groups = Synonyms::parse(&bundle.synonyms)
+                .map(|s| s.len())
+                .unwrap_or(0);
             println!(
                 "{}: ok: {} articles, {} tips, {} synonym groups",
                 config.content_dir.display(),
@@ -232,7 +275,11 @@ fn check_content() -> anyhow::Result<ExitCode> {
             for e in &errors {
                 eprintln!("{e}");
             }
-            eprintln!("{} problem(s) found in {}", errors.len(), config.content_dir.display());
+            eprintln!(
+                "{} problem(s) found in {}",
+                errors.len(),
+                config.content_dir.display()
+            );
             Ok(ExitCode::FAILURE)
         }
     }

@@ -4,7 +4,10 @@ use teloxide::utils::command::BotCommands;
 
 /// Commands every user can send.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
-#[command(rename_rule = "lowercase", description = "I answer everyday health questions. Commands:")]
+#[command(
+    rename_rule = "lowercase",
+    description = "I answer everyday health questions. Commands:"
+)]
 pub enum Command {
     /// Welcome and examples.
     Start(String),
@@ -26,8 +29,14 @@ mod tests {
 
     #[test]
     fn start_carries_its_deep_link_payload() {
-        assert_eq!(Command::parse("/start a_migraine", "healthbot").unwrap(), Command::Start("a_migraine".into()));
-        assert_eq!(Command::parse("/start", "healthbot").unwrap(), Command::Start(String::new()));
+        assert_eq!(
+            Command::parse("/start a_migraine", "healthbot").unwrap(),
+            Command::Start("a_migraine".into())
+        );
+        assert_eq!(
+            Command::parse("/start", "healthbot").unwrap(),
+            Command::Start(String::new())
+        );
     }
 
     #[test]

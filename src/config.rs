@@ -170,7 +170,9 @@ impl Config {
                 "expected an IANA timezone such as Europe/Berlin or UTC",
             )
         })?;
-        let time_text = raw.get(vars::TIPS_DEFAULT_TIME).unwrap_or(DEFAULT_TIPS_TIME);
+        let time_text = raw
+            .get(vars::TIPS_DEFAULT_TIME)
+            .unwrap_or(DEFAULT_TIPS_TIME);
         let tips_default_time = parse_hh_mm(time_text).ok_or_else(|| {
             invalid(
                 vars::TIPS_DEFAULT_TIME,
@@ -237,7 +239,10 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("./data"));
         assert_eq!(c.content_dir, PathBuf::from("./content"));
         assert_eq!(c.default_timezone, chrono_tz::UTC);
-        assert_eq!(c.tips_default_time, NaiveTime::from_hms_opt(9, 0, 0).unwrap());
+        assert_eq!(
+            c.tips_default_time,
+            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+        );
         assert!(c.token.is_none() && c.admin_ids.is_empty());
     }
 

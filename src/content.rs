@@ -112,7 +112,10 @@ impl Article {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.split_inclusive('\n');
         if lines.next().map(str::trim_end) != Some("+++") {
-            return Err((Some(1), "expected `+++` on the first line to open the front matter".to_owned()));
+            return Err((
+                Some(1),
+                "expected `+++` on the first line to open the front matter".to_owned(),
+            ));
         }
         let start = text.find('\n').map_or(text.len(), |i| i + 1);
         let mut offset = start;
@@ -125,7 +128,10 @@ impl Article {
             offset += line.len();
         }
         let Some((fm_end, body_start)) = close else {
-            return Err((Some(1), "the front matter is never closed by a `+++` line".to_owned()));
+            return Err((
+                Some(1),
+                "the front matter is never closed by a `+++` line".to_owned(),
+            ));
         };
         let front = &text[start..fm_end];
         let line_of = |byte: usize| 1 + text[..byte.min(text.len())].matches('\n').count();
@@ -143,13 +149,21 @@ impl Article {
                 _ => Err(()),
             })
             .transpose()
-            .map_err(|()| (Some(line_of(start)), "`reviewed` must be a date such as 2026-11-26".to_owned()))?;
+            .map_err(|()| {
+                (
+                    Some(line_of(start)),
+                    "`reviewed` must be a date such as 2026-11-26".to_owned(),
+                )
+            })?;
         let article = Self {
             slug: slug.to_owned(),
             title: fm.title.trim().to_owned(),
             url: fm.url.trim().to_owned(),
             tags: fm.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
-            summary: fm.summary.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()),
+            summary: fm
+                .summary
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             sources: fm.sources,
             reviewed,
             body: text[body_start..].trim().to_owned(),
@@ -204,7 +218,9 @@ impl Tip {
             return Err("the tip text is empty".to_owned());
         }
         if len > MAX_TIP_LEN {
-            return Err(format!("the tip is {len} characters; the limit is {MAX_TIP_LEN}"));
+            return Err(format!(
+                "the tip is {len} characters; the limit is {MAX_TIP_LEN}"
+            ));
         }
         if let Some(url) = &self.url {
             validate_https_url(url).map_err(|e| format!("the tip `url` {e}"))?;
@@ -221,13 +237,20 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
     let ok_chars = slug
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if slug.is_empty() || !ok_chars || slug.starts_with('-') || slug.ends_with('-') || slug.contains("--") {
+    if slug.is_empty()
+        || !ok_chars
+        || slug.starts_with('-')
+        || slug.ends_with('-')
+        || slug.contains("--")
+    {
         return Err(format!(
             "slug {slug:?} must be lowercase letters, digits and single hyphens"
         ));
     }
     if slug.len() > MAX_SLUG_LEN {
-        return Err(format!("slug {slug:?} is longer than {MAX_SLUG_LEN} characters"));
+        return Err(format!(
+            "slug {slug:?} is longer than {MAX_SLUG_LEN} characters"
+        ));
     }
     Ok(())
 }
@@ -278,15 +301,27 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUNDLED_SYNONYMS.to_owned(),
         Err(e) => {
-            errors.push(ContentError { path: synonyms_path.clone(), line: None, message: e.to_string() });
+            errors.push(ContentError {
+                path: synonyms_path.clone(),
+                line: None,
+                message: e.to_string(),
+            });
             String::new()
         }
     };
     if let Err((line, message)) = crate::search::Synonyms::parse(&synonyms) {
-        errors.push(ContentError { path: synonyms_path, line, message });
+        errors.push(ContentError {
+            path: synonyms_path,
+            line,
+            message,
+        });
     }
     if errors.is_empty() {
-        Ok(Bundle { articles, tips, synonyms })
+        Ok(Bundle {
+            articles,
+            tips,
+            synonyms,
+        })
     } else {
         Err(errors)
     }
@@ -296,7 +331,11 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            errors.push(ContentError { path: dir.to_owned(), line: None, message: format!("cannot read the folder: {e}") });
+            errors.push(ContentError {
+                path: dir.to_owned(),
+                line: None,
+                message: format!("cannot read the folder: {e}"),
+            });
             return Vec::new();
         }
     };
@@ -308,23 +347,36 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
     paths.sort();
     let mut articles: Vec<Article> = Vec::with_capacity(paths.len());
     for path in paths {
-        let slug = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let slug = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let parsed = std::fs::read_to_string(&path)
             .map_err(|e| (None, format!("cannot read the file: {e}")))
             .and_then(|text| Article::parse(&slug, &text));
         match parsed {
             Ok(article) => {
-                if let Some(twin) = articles.iter().find(|a| a.title.eq_ignore_ascii_case(&article.title)) {
+                if let Some(twin) = articles
+                    .iter()
+                    .find(|a| a.title.eq_ignore_ascii_case(&article.title))
+                {
                     errors.push(ContentError {
                         path,
                         line: Some(2),
-                        message: format!("the title {:?} is already used by {}", article.title, twin.slug),
+                        message: format!(
+                            "the title {:?} is already used by {}",
+                            article.title, twin.slug
+                        ),
                     });
                 } else {
                     articles.push(article);
                 }
             }
-            Err((line, message)) => errors.push(ContentError { path, line, message }),
+            Err((line, message)) => errors.push(ContentError {
+                path,
+                line,
+                message,
+            }),
         }
     }
     articles
@@ -336,15 +388,25 @@ fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {
         // A library without tips is allowed; the daily tip feature then has nothing to send.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
-            errors.push(ContentError { path: path.to_owned(), line: None, message: e.to_string() });
+            errors.push(ContentError {
+                path: path.to_owned(),
+                line: None,
+                message: e.to_string(),
+            });
             return Vec::new();
         }
     };
     let file: TipsFile = match toml::from_str(&text) {
         Ok(file) => file,
         Err(e) => {
-            let line = e.span().map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-            errors.push(ContentError { path: path.to_owned(), line, message: e.message().to_owned() });
+            let line = e
+                .span()
+                .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+            errors.push(ContentError {
+                path: path.to_owned(),
+                line,
+                message: e.message().to_owned(),
+            });
             return Vec::new();
         }
     };
@@ -417,14 +479,24 @@ mod tests {
 
     #[test]
     fn slugify_collapses_non_alphanumerics() {
-        assert_eq!(slugify("Bleeding after a tooth extraction!"), "bleeding-after-a-tooth-extraction");
-        assert_eq!(slugify("  Flu vs. cold -- what's the difference?"), "flu-vs-cold-what-s-the-difference");
+        assert_eq!(
+            slugify("Bleeding after a tooth extraction!"),
+            "bleeding-after-a-tooth-extraction"
+        );
+        assert_eq!(
+            slugify("  Flu vs. cold -- what's the difference?"),
+            "flu-vs-cold-what-s-the-difference"
+        );
         assert!(validate_slug(&slugify(&"x".repeat(300))).is_ok());
     }
 
     #[test]
     fn oversized_tip_is_rejected() {
-        let tip = Tip { text: "a".repeat(301), url: None, tags: vec![] };
+        let tip = Tip {
+            text: "a".repeat(301),
+            url: None,
+            tags: vec![],
+        };
         assert!(tip.validate().is_err());
     }
 }

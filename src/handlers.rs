@@ -22,7 +22,11 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
     let private = dptree::filter(|msg: Message| msg.chat.is_private());
     let messages = Update::filter_message().branch(
         private
-            .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
+            .branch(
+                dptree::entry()
+                    .filter_command::<Command>()
+                    .endpoint(on_command),
+            )
             .branch(dptree::endpoint(ask::on_message)),
     );
     dptree::entry()
@@ -30,7 +34,13 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(Update::filter_callback_query().endpoint(callback::on_callback))
 }
 
-async fn on_command(bot: Bot, msg: Message, cmd: Command, engine: crate::answer::Engine, store: crate::store::Store) -> HandlerResult {
+async fn on_command(
+    bot: Bot,
+    msg: Message,
+    cmd: Command,
+    engine: crate::answer::Engine,
+    store: crate::store::Store,
+) -> HandlerResult {
     match cmd {
         Command::Start(payload) => start::start(bot, msg, &payload, &engine).await,
         Command::Help => start::help(bot, msg).await,

@@ -43,36 +43,77 @@ const RULES: &[Rule] = &[
     Rule {
         flag: RedFlag::SelfHarm,
         any: &[
-            &["suicide"], &["suicidal"], &["kill myself"], &["end my life"], &["take my own life"],
-            &["want to die"], &["self harm"], &["harm myself"], &["hurt myself"], &["cutting myself"],
-            &["don't want to live"], &["no reason to live"], &["better off dead"], &["end it all"],
+            &["suicide"],
+            &["suicidal"],
+            &["kill myself"],
+            &["end my life"],
+            &["take my own life"],
+            &["want to die"],
+            &["self harm"],
+            &["harm myself"],
+            &["hurt myself"],
+            &["cutting myself"],
+            &["don't want to live"],
+            &["no reason to live"],
+            &["better off dead"],
+            &["end it all"],
         ],
         unless: &[],
     },
     Rule {
         flag: RedFlag::HeartAttack,
         any: &[
-            &["heart attack"], &["cardiac arrest"], &["chest pain"], &["pain in my chest"],
-            &["pain in chest"], &["chest tightness"], &["tight chest"], &["crushing chest"],
-            &["chest pressure"], &["pressure in my chest"],
+            &["heart attack"],
+            &["cardiac arrest"],
+            &["chest pain"],
+            &["pain in my chest"],
+            &["pain in chest"],
+            &["chest tightness"],
+            &["tight chest"],
+            &["crushing chest"],
+            &["chest pressure"],
+            &["pressure in my chest"],
         ],
         unless: &[],
     },
     Rule {
         flag: RedFlag::Stroke,
         any: &[
-            &["stroke"], &["face drooping"], &["drooping face"], &["face droop"], &["facial droop"],
-            &["slurred speech"], &["slurring"], &["sudden numbness"], &["one side of my face"],
-            &["one side of his face"], &["one side of her face"], &["can't move my arm"],
+            &["stroke"],
+            &["face drooping"],
+            &["drooping face"],
+            &["face droop"],
+            &["facial droop"],
+            &["slurred speech"],
+            &["slurring"],
+            &["sudden numbness"],
+            &["one side of my face"],
+            &["one side of his face"],
+            &["one side of her face"],
+            &["can't move my arm"],
         ],
-        unless: &["heat stroke", "heatstroke", "sunstroke", "sun stroke", "swimming stroke"],
+        unless: &[
+            "heat stroke",
+            "heatstroke",
+            "sunstroke",
+            "sun stroke",
+            "swimming stroke",
+        ],
     },
     Rule {
         flag: RedFlag::Anaphylaxis,
         any: &[
-            &["anaphylaxis"], &["anaphylactic"], &["throat closing"], &["throat is closing"],
-            &["throat swelling"], &["swollen throat"], &["tongue swelling"], &["swollen tongue"],
-            &["allergic", "breathing"], &["allergic", "breathe"], &["allergic", "swollen lips"],
+            &["anaphylaxis"],
+            &["anaphylactic"],
+            &["throat closing"],
+            &["throat is closing"],
+            &["throat swelling"],
+            &["swollen throat"],
+            &["tongue swelling"],
+            &["swollen tongue"],
+            &["allergic", "breathing"],
+            &["allergic", "breathe"],
+            &["allergic", "swollen lips"],
             &["epipen"],
         ],
         unless: &[],
@@ -80,20 +121,42 @@ const RULES: &[Rule] = &[
     Rule {
         flag: RedFlag::Breathing,
         any: &[
-            &["not breathing"], &["stopped breathing"], &["can't breathe"], &["cannot breathe"],
-            &["can not breathe"], &["struggling to breathe"], &["gasping for air"], &["choking"],
-            &["turning blue"], &["blue lips"], &["unconscious"], &["unresponsive"], &["won't wake up"],
+            &["not breathing"],
+            &["stopped breathing"],
+            &["can't breathe"],
+            &["cannot breathe"],
+            &["can not breathe"],
+            &["struggling to breathe"],
+            &["gasping for air"],
+            &["choking"],
+            &["turning blue"],
+            &["blue lips"],
+            &["unconscious"],
+            &["unresponsive"],
+            &["won't wake up"],
         ],
         unless: &[],
     },
     Rule {
         flag: RedFlag::SevereBleeding,
         any: &[
-            &["won't stop bleeding"], &["wont stop bleeding"], &["bleeding won't stop"], &["bleeding wont stop"],
-            &["bleeding will not stop"], &["bleeding doesn't stop"],
-            &["can't stop the bleeding"], &["cannot stop the bleeding"], &["bleeding heavily"],
-            &["heavy bleeding"], &["bleeding a lot"], &["lots of blood"], &["losing a lot of blood"],
-            &["spurting"], &["severe bleeding"], &["vomiting blood"], &["throwing up blood"],
+            &["won't stop bleeding"],
+            &["wont stop bleeding"],
+            &["bleeding won't stop"],
+            &["bleeding wont stop"],
+            &["bleeding will not stop"],
+            &["bleeding doesn't stop"],
+            &["can't stop the bleeding"],
+            &["cannot stop the bleeding"],
+            &["bleeding heavily"],
+            &["heavy bleeding"],
+            &["bleeding a lot"],
+            &["lots of blood"],
+            &["losing a lot of blood"],
+            &["spurting"],
+            &["severe bleeding"],
+            &["vomiting blood"],
+            &["throwing up blood"],
             &["coughing up blood"],
         ],
         unless: &["period", "periods", "menstrual", "menstruation"],
@@ -101,19 +164,38 @@ const RULES: &[Rule] = &[
     Rule {
         flag: RedFlag::Poisoning,
         any: &[
-            &["overdose"], &["overdosed"], &["poisoned"], &["swallowed poison"], &["drank bleach"],
-            &["swallowed bleach"], &["too many pills"], &["too many tablets"], &["swallowed", "pills"],
-            &["swallowed", "tablets"], &["swallowed", "medicine"], &["button battery"],
-            &["swallowed a battery"], &["carbon monoxide"], &["rat poison"], &["swallowed", "detergent"],
+            &["overdose"],
+            &["overdosed"],
+            &["poisoned"],
+            &["swallowed poison"],
+            &["drank bleach"],
+            &["swallowed bleach"],
+            &["too many pills"],
+            &["too many tablets"],
+            &["swallowed", "pills"],
+            &["swallowed", "tablets"],
+            &["swallowed", "medicine"],
+            &["button battery"],
+            &["swallowed a battery"],
+            &["carbon monoxide"],
+            &["rat poison"],
+            &["swallowed", "detergent"],
         ],
         unless: &["food poisoning"],
     },
     Rule {
         flag: RedFlag::BabyFever,
         any: &[
-            &["baby", "fever"], &["baby", "temperature"], &["newborn", "fever"], &["newborn", "temperature"],
-            &["infant", "fever"], &["infant", "temperature"], &["month old", "fever"],
-            &["month old", "temperature"], &["weeks old", "fever"], &["weeks old", "temperature"],
+            &["baby", "fever"],
+            &["baby", "temperature"],
+            &["newborn", "fever"],
+            &["newborn", "temperature"],
+            &["infant", "fever"],
+            &["infant", "temperature"],
+            &["month old", "fever"],
+            &["month old", "temperature"],
+            &["weeks old", "fever"],
+            &["weeks old", "temperature"],
             &["baby", "feverish"],
         ],
         unless: &[],
@@ -130,7 +212,10 @@ pub struct Safety {
 impl Safety {
     /// Creates a checker whose advice names these numbers.
     pub fn new(emergency_number: impl Into<String>, crisis_line: impl Into<String>) -> Self {
-        Self { emergency_number: emergency_number.into(), crisis_line: crisis_line.into() }
+        Self {
+            emergency_number: emergency_number.into(),
+            crisis_line: crisis_line.into(),
+        }
     }
 
     /// Finds every red flag in `question`, most urgent first.
@@ -140,7 +225,8 @@ impl Safety {
             .iter()
             .filter(|(rule, any, unless)| {
                 let _ = rule;
-                any.iter().any(|set| set.iter().all(|p| padded.contains(p.as_str())))
+                any.iter()
+                    .any(|set| set.iter().all(|p| padded.contains(p.as_str())))
                     && !unless.iter().any(|p| padded.contains(p.as_str()))
             })
             .map(|(rule, _, _)| rule.flag)
@@ -153,7 +239,11 @@ impl Safety {
         if flags.is_empty() {
             return None;
         }
-        let advice = flags.iter().map(|f| self.advice(*f)).collect::<Vec<_>>().join(" ");
+        let advice = flags
+            .iter()
+            .map(|f| self.advice(*f))
+            .collect::<Vec<_>>()
+            .join(" ");
         Some(Emergency { flags, advice })
     }
 
@@ -206,7 +296,11 @@ fn compiled() -> &'static [CompiledRule] {
         RULES
             .iter()
             .map(|rule| {
-                let any = rule.any.iter().map(|set| set.iter().map(|p| normalise(p)).collect()).collect();
+                let any = rule
+                    .any
+                    .iter()
+                    .map(|set| set.iter().map(|p| normalise(p)).collect())
+                    .collect();
                 let unless = rule.unless.iter().map(|p| normalise(p)).collect();
                 (rule, any, unless)
             })
@@ -217,7 +311,10 @@ fn compiled() -> &'static [CompiledRule] {
 /// Stems of every word (stop words kept), space-joined and padded so that `contains` only
 /// matches whole words.
 fn normalise(text: &str) -> String {
-    let stems: Vec<String> = text::words(&text.replace(['’', '‘'], "'")).iter().map(|w| text::stem(w)).collect();
+    let stems: Vec<String> = text::words(&text.replace(['’', '‘'], "'"))
+        .iter()
+        .map(|w| text::stem(w))
+        .collect();
     format!(" {} ", stems.join(" "))
 }
 
@@ -232,10 +329,22 @@ mod tests {
     #[test]
     fn every_required_emergency_is_flagged() {
         let cases = [
-            ("I think my dad is having a heart attack", RedFlag::HeartAttack),
-            ("crushing chest pain going down my left arm", RedFlag::HeartAttack),
-            ("her face is drooping and her speech is slurred", RedFlag::Stroke),
-            ("my throat is closing after eating peanuts", RedFlag::Anaphylaxis),
+            (
+                "I think my dad is having a heart attack",
+                RedFlag::HeartAttack,
+            ),
+            (
+                "crushing chest pain going down my left arm",
+                RedFlag::HeartAttack,
+            ),
+            (
+                "her face is drooping and her speech is slurred",
+                RedFlag::Stroke,
+            ),
+            (
+                "my throat is closing after eating peanuts",
+                RedFlag::Anaphylaxis,
+            ),
             ("my son is choking on a grape", RedFlag::Breathing),
             ("he's not breathing", RedFlag::Breathing),
             ("I CAN'T BREATHE!!", RedFlag::Breathing),
@@ -268,12 +377,21 @@ mod tests {
     fn self_harm_advice_names_the_crisis_line() {
         let s = Safety::new("112", "Samaritans 116 123");
         let e = s.check("i want to end my life").unwrap();
-        assert!(e.advice.contains("Samaritans 116 123") && e.advice.contains("112"), "{}", e.advice);
+        assert!(
+            e.advice.contains("Samaritans 116 123") && e.advice.contains("112"),
+            "{}",
+            e.advice
+        );
     }
 
     #[test]
     fn advice_uses_the_configured_number() {
         let s = Safety::new("000", "Lifeline 13 11 14");
-        assert!(s.check("chest pain and sweating").unwrap().advice.contains("call 000 now"));
+        assert!(
+            s.check("chest pain and sweating")
+                .unwrap()
+                .advice
+                .contains("call 000 now")
+        );
     }
 }

@@ -17,7 +17,10 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::{DocAddress, DocId, DocSet, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, DocId, DocSet, IndexReader, IndexWriter, ReloadPolicy, Searcher, TERMINATED,
+    TantivyDocument, Term,
+};
 
 pub use query::{Concept, QueryPlan, Variant};
 pub use synonyms::Synonyms;
@@ -44,16 +47,63 @@ pub struct Tuning {
     pub body_weight: f32,
     /// Share of the BM25 score that does not depend on coverage (1.0 disables re-ranking).
     pub coverage_floor: f32,
+    /// How sharply coverage re-ranks: the score is scaled by `coverage ^ coverage_power`.
+    pub coverage_power: f32,
+    /// Weight of a word no article contains, as a share of the largest idf.
+    pub unknown_scale: f32,
 }
 
 impl Default for Tuning {
     fn default() -> Self {
-        Self { title_weight: 3.0, tags_weight: 2.0, body_weight: 1.0, coverage_floor: 0.3 }
+        Self {
+            title_weight: 1.5,
+            tags_weight: 1.5,
+            body_weight: 1.0,
+            coverage_floor: 0.3,
+            coverage_power: 2.0,
+            unknown_scale: 1.0,
+        }
+    }
+}
+
+/// How much of a question one article covers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Coverage {
+    all: f32,
+    key: f32,
+}
+
+impl std::str::FromStr for Tuning {
+    type Err = String;
+
+    /// Parses `title=3,tags=2,body=1,floor=0.3,power=1`; unnamed knobs keep their defaults.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let mut t = Self::default();
+        for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("{pair:?} is not key=value"))?;
+            let value: f32 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{value:?} is not a number"))?;
+            let slot = match key.trim() {
+                "title" => &mut t.title_weight,
+                "tags" => &mut t.tags_weight,
+                "body" => &mut t.body_weight,
+                "floor" => &mut t.coverage_floor,
+                "power" => &mut t.coverage_power,
+                "unknown" => &mut t.unknown_scale,
+                other => return Err(format!("unknown tuning knob {other:?}")),
+            };
+            *slot = value;
+        }
+        Ok(t)
     }
 }
 
 /// One ranked article.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Hit {
     pub slug: String,
     pub title: String,
@@ -64,6 +114,10 @@ pub struct Hit {
     pub coverage: f32,
     /// Whether some concept appears in the article's title or tags, not just its body.
     pub in_title_or_tags: bool,
+    /// Share (0..=1) of the question's idf-weighted concepts found in the title or tags.
+    pub key_coverage: f32,
+    /// Share (0..=1) of the question's idf-weighted concepts that some article mentions.
+    pub known: f32,
 }
 
 /// The result of one search.
@@ -103,7 +157,10 @@ impl Index {
     ///
     /// # Errors
     /// Returns tantivy's error if indexing fails.
-    pub fn build<'a>(articles: impl IntoIterator<Item = &'a Article>, synonyms: Synonyms) -> Result<Self, SearchError> {
+    pub fn build<'a>(
+        articles: impl IntoIterator<Item = &'a Article>,
+        synonyms: Synonyms,
+    ) -> Result<Self, SearchError> {
         Self::build_with(articles, synonyms, Tuning::default())
     }
 
@@ -118,12 +175,17 @@ impl Index {
     ) -> Result<Self, SearchError> {
         let (schema, fields) = schema();
         let index = tantivy::Index::create_in_ram(schema);
-        index.tokenizers().register(text::ANALYZER_NAME, text::analyzer());
+        index
+            .tokenizers()
+            .register(text::ANALYZER_NAME, text::analyzer());
         let writer = index.writer_with_num_threads(1, WRITER_HEAP_BYTES)?;
         for article in articles {
             writer.add_document(document(&fields, article))?;
         }
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let inner = Inner {
             reader,
             writer: Mutex::new(writer),
@@ -132,7 +194,9 @@ impl Index {
             synonyms,
             tuning,
         };
-        let this = Self { inner: Arc::new(inner) };
+        let this = Self {
+            inner: Arc::new(inner),
+        };
         this.commit()?;
         Ok(this)
     }
@@ -155,7 +219,8 @@ impl Index {
     /// # Errors
     /// Returns tantivy's error if the index cannot be updated.
     pub fn remove(&self, slug: &str) -> Result<(), SearchError> {
-        self.writer().delete_term(Term::from_field_text(self.inner.fields.slug, slug));
+        self.writer()
+            .delete_term(Term::from_field_text(self.inner.fields.slug, slug));
         self.commit()
     }
 
@@ -171,7 +236,12 @@ impl Index {
 
     /// Analyses a question without searching: its concepts and their variants.
     pub fn plan(&self, question: &str) -> QueryPlan {
-        QueryPlan::new(question, &self.inner.synonyms, &self.vocab())
+        QueryPlan::new(
+            question,
+            &self.inner.synonyms,
+            &self.vocab(),
+            self.inner.tuning.unknown_scale,
+        )
     }
 
     /// Ranks articles for `question`, best first, at most `limit` of them.
@@ -181,26 +251,45 @@ impl Index {
     pub fn search(&self, question: &str, limit: usize) -> Result<Ranking, SearchError> {
         let plan = self.plan(question);
         if plan.is_empty() || limit == 0 {
-            return Ok(Ranking { plan, hits: Vec::new() });
+            return Ok(Ranking {
+                plan,
+                hits: Vec::new(),
+            });
         }
         let searcher = self.inner.reader.searcher();
         let query = self.bm25_query(&plan);
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(CANDIDATES)))?;
         let coverage = self.coverage(&searcher, &plan, top.iter().map(|(_, a)| *a))?;
+        let known = plan.known_share(&self.vocab());
         let floor = self.inner.tuning.coverage_floor;
-        let mut scored: Vec<(f32, DocAddress, (f32, bool))> = top
+        let mut scored: Vec<(f32, DocAddress, Coverage)> = top
             .into_iter()
             .zip(coverage)
-            .map(|((bm25, addr), cov)| (bm25 * (floor + (1.0 - floor) * cov.0), addr, cov))
+            .map(|((bm25, addr), cov)| {
+                (
+                    bm25 * (floor + (1.0 - floor) * cov.all.powf(self.inner.tuning.coverage_power)),
+                    addr,
+                    cov,
+                )
+            })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
         scored.truncate(limit);
         let hits = scored
             .into_iter()
-            .map(|(score, addr, (coverage, in_title_or_tags))| {
+            .map(|(score, addr, cov)| {
                 let doc: TantivyDocument = searcher.doc(addr)?;
                 let get = |f| self.stored(&doc, f);
-                Ok(Hit { slug: get(self.inner.fields.slug), title: get(self.inner.fields.title), url: get(self.inner.fields.url), score, coverage, in_title_or_tags })
+                Ok(Hit {
+                    slug: get(self.inner.fields.slug),
+                    title: get(self.inner.fields.title),
+                    url: get(self.inner.fields.url),
+                    score,
+                    coverage: cov.all,
+                    in_title_or_tags: cov.key > 0.0,
+                    key_coverage: cov.key,
+                    known,
+                })
             })
             .collect::<tantivy::Result<_>>()?;
         Ok(Ranking { plan, hits })
@@ -213,7 +302,10 @@ impl Index {
     pub fn article(&self, slug: &str) -> Result<Option<Article>, SearchError> {
         let f = self.inner.fields;
         let searcher = self.inner.reader.searcher();
-        let query = TermQuery::new(Term::from_field_text(f.slug, slug), IndexRecordOption::Basic);
+        let query = TermQuery::new(
+            Term::from_field_text(f.slug, slug),
+            IndexRecordOption::Basic,
+        );
         let Some((_, addr)) = searcher.search(&query, &TopDocs::with_limit(1))?.pop() else {
             return Ok(None);
         };
@@ -223,7 +315,10 @@ impl Index {
             slug: self.stored(&doc, f.slug),
             title: self.stored(&doc, f.title),
             url: self.stored(&doc, f.url),
-            tags: doc.get_all(f.tags).filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            tags: doc
+                .get_all(f.tags)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             summary: (!summary.is_empty()).then_some(summary),
             sources: Vec::new(),
             reviewed: None,
@@ -231,55 +326,92 @@ impl Index {
         }))
     }
 
+    /// Every indexed article, in index order (for rebuilding with other settings).
+    ///
+    /// # Errors
+    /// Returns tantivy's error if the index cannot be read.
+    pub fn all_articles(&self) -> Result<Vec<Article>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let slug = self.inner.fields.slug;
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
+                if let Some(a) = self.article(&self.stored(&doc, slug))? {
+                    out.push(a);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     fn bm25_query(&self, plan: &QueryPlan) -> BooleanQuery {
         let f = self.inner.fields;
         let t = self.inner.tuning;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (stem, weight) in plan.weighted_stems() {
-            for (field, field_weight) in [(f.title, t.title_weight), (f.tags, t.tags_weight), (f.body, t.body_weight)] {
-                let term = TermQuery::new(Term::from_field_text(field, stem), IndexRecordOption::WithFreqs);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), weight * field_weight))));
+            for (field, field_weight) in [
+                (f.title, t.title_weight),
+                (f.tags, t.tags_weight),
+                (f.body, t.body_weight),
+            ] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, stem),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), weight * field_weight)),
+                ));
             }
         }
         BooleanQuery::new(clauses)
     }
 
-    /// For each candidate: (idf-weighted share of concepts present, any concept in title/tags).
+    /// For each candidate: the idf-weighted share of concepts present anywhere, and in title/tags.
     fn coverage(
         &self,
         searcher: &Searcher,
         plan: &QueryPlan,
         candidates: impl Iterator<Item = DocAddress>,
-    ) -> tantivy::Result<Vec<(f32, bool)>> {
+    ) -> tantivy::Result<Vec<Coverage>> {
         let candidates: Vec<DocAddress> = candidates.collect();
         let f = self.inner.fields;
         let total: f32 = plan.concepts.iter().map(|c| c.idf).sum();
-        let mut present = vec![0.0_f32; candidates.len()];
-        let mut keyed = vec![false; candidates.len()];
+        let mut out = vec![Coverage::default(); candidates.len()];
         for concept in &plan.concepts {
-            let mut found = vec![false; candidates.len()];
+            let (mut any, mut key) = (vec![false; candidates.len()], vec![false; candidates.len()]);
             for field in [f.title, f.tags, f.body] {
                 for variant in &concept.variants {
                     let term = Term::from_field_text(field, &variant.stem);
-                    for (i, hit) in contains_term(searcher, field, &term, &candidates)?.into_iter().enumerate() {
-                        if hit {
-                            found[i] = true;
-                            keyed[i] |= field != f.body;
-                        }
+                    for (i, hit) in contains_term(searcher, field, &term, &candidates)?
+                        .into_iter()
+                        .enumerate()
+                    {
+                        any[i] |= hit;
+                        key[i] |= hit && field != f.body;
                     }
                 }
             }
-            for (p, hit) in present.iter_mut().zip(found) {
-                if hit {
-                    *p += concept.idf;
-                }
+            for (i, c) in out.iter_mut().enumerate() {
+                c.all += if any[i] { concept.idf } else { 0.0 };
+                c.key += if key[i] { concept.idf } else { 0.0 };
             }
         }
-        Ok(present.into_iter().zip(keyed).map(|(p, k)| (if total > 0.0 { p / total } else { 0.0 }, k)).collect())
+        if total > 0.0 {
+            for c in &mut out {
+                c.all /= total;
+                c.key /= total;
+            }
+        }
+        Ok(out)
     }
 
     fn stored(&self, doc: &TantivyDocument, field: Field) -> String {
-        doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned()
+        doc.get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
     }
 
     fn vocab(&self) -> Arc<Vocabulary> {
@@ -295,14 +427,20 @@ impl Index {
         self.writer().commit()?;
         self.inner.reader.reload()?;
         let f = self.inner.fields;
-        let vocab = Vocabulary::from_searcher(&self.inner.reader.searcher(), &[f.title, f.tags, f.body])?;
+        let vocab =
+            Vocabulary::from_searcher(&self.inner.reader.searcher(), &[f.title, f.tags, f.body])?;
         *self.inner.vocab.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocab);
         Ok(())
     }
 }
 
 /// Which of `docs` contain `term` in `field`, by seeking the term's posting lists.
-fn contains_term(searcher: &Searcher, field: Field, term: &Term, docs: &[DocAddress]) -> tantivy::Result<Vec<bool>> {
+fn contains_term(
+    searcher: &Searcher,
+    field: Field,
+    term: &Term,
+    docs: &[DocAddress],
+) -> tantivy::Result<Vec<bool>> {
     let mut out = vec![false; docs.len()];
     for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
         let mut wanted: Vec<(DocId, usize)> = docs
@@ -314,7 +452,10 @@ fn contains_term(searcher: &Searcher, field: Field, term: &Term, docs: &[DocAddr
         if wanted.is_empty() {
             continue;
         }
-        let Some(mut postings) = segment.inverted_index(field)?.read_postings(term, IndexRecordOption::Basic)? else {
+        let Some(mut postings) = segment
+            .inverted_index(field)?
+            .read_postings(term, IndexRecordOption::Basic)?
+        else {
             continue;
         };
         // Posting lists only seek forward, so visit candidates in doc-id order.
@@ -388,11 +529,27 @@ mod tests {
 
     fn index() -> Index {
         let articles = [
-            article("tooth-extraction-bleeding", "Bleeding after a tooth extraction", &["dentist"], "Some bleeding after an extraction is normal for a day."),
-            article("migraine", "Migraine", &["headache"], "A migraine is a severe headache, often with nausea."),
-            article("nosebleed", "Nosebleeds", &["nose"], "Pinch the soft part of the nose to stop the bleeding."),
+            article(
+                "tooth-extraction-bleeding",
+                "Bleeding after a tooth extraction",
+                &["dentist"],
+                "Some bleeding after an extraction is normal for a day.",
+            ),
+            article(
+                "migraine",
+                "Migraine",
+                &["headache"],
+                "A migraine is a severe headache, often with nausea.",
+            ),
+            article(
+                "nosebleed",
+                "Nosebleeds",
+                &["nose"],
+                "Pinch the soft part of the nose to stop the bleeding.",
+            ),
         ];
-        let syn = Synonyms::parse("[[group]]\nterms = [\"pulled tooth\", \"tooth extraction\"]\n").unwrap();
+        let syn = Synonyms::parse("[[group]]\nterms = [\"pulled tooth\", \"tooth extraction\"]\n")
+            .unwrap();
         Index::build(&articles, syn).unwrap()
     }
 
@@ -419,10 +576,25 @@ mod tests {
     #[test]
     fn upsert_and_remove_take_effect_immediately() {
         let idx = index();
-        idx.upsert(&article("gout", "Gout", &["joint"], "Gout is a painful swollen big toe joint.")).unwrap();
-        assert_eq!(idx.search("swollen big toe", 1).unwrap().hits[0].slug, "gout");
+        idx.upsert(&article(
+            "gout",
+            "Gout",
+            &["joint"],
+            "Gout is a painful swollen big toe joint.",
+        ))
+        .unwrap();
+        assert_eq!(
+            idx.search("swollen big toe", 1).unwrap().hits[0].slug,
+            "gout"
+        );
         idx.remove("gout").unwrap();
-        assert!(idx.search("gout", 3).unwrap().hits.iter().all(|h| h.slug != "gout"));
+        assert!(
+            idx.search("gout", 3)
+                .unwrap()
+                .hits
+                .iter()
+                .all(|h| h.slug != "gout")
+        );
         assert_eq!(idx.len(), 3);
     }
 

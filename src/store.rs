@@ -33,7 +33,11 @@ pub enum StoreError {
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
     #[error("stored record {key:?} in {tree} is unreadable: {source}")]
-    Corrupt { tree: &'static str, key: String, source: serde_json::Error },
+    Corrupt {
+        tree: &'static str,
+        key: String,
+        source: serde_json::Error,
+    },
 }
 
 /// Where an article came from, which decides whether a content sync may touch it.
@@ -128,7 +132,9 @@ impl Store {
     /// # Errors
     /// Returns sled's error if it cannot be created.
     pub fn temporary() -> Result<Self, StoreError> {
-        Ok(Self { db: sled::Config::new().temporary(true).open()? })
+        Ok(Self {
+            db: sled::Config::new().temporary(true).open()?,
+        })
     }
 
     /// Makes every write so far durable. Call before telling a user a write succeeded.
@@ -144,7 +150,11 @@ impl Store {
     ///
     /// # Errors
     /// Returns the first storage error; the store is flushed only after a complete sync.
-    pub fn sync_bundle(&self, articles: &[Article], tips: &[Tip]) -> Result<SyncReport, StoreError> {
+    pub fn sync_bundle(
+        &self,
+        articles: &[Article],
+        tips: &[Tip],
+    ) -> Result<SyncReport, StoreError> {
         let mut report = SyncReport::default();
         let now = Utc::now();
         let tree = self.db.open_tree(ARTICLES)?;
@@ -159,7 +169,12 @@ impl Store {
                 Some(s) if s.article == *article => continue,
                 Some(_) => report.updated += 1,
             }
-            let record = StoredArticle { article: article.clone(), origin: Origin::Bundled, deleted: false, updated_at: now };
+            let record = StoredArticle {
+                article: article.clone(),
+                origin: Origin::Bundled,
+                deleted: false,
+                updated_at: now,
+            };
             batch.insert(article.slug.as_bytes(), encode(&record));
         }
         // Bundled articles that left content/ leave the store, unless an admin touched them.
@@ -224,11 +239,20 @@ impl Store {
     /// Returns a storage error; nothing is reported saved unless this returns `Ok`.
     pub fn save_admin_article(&self, article: &Article) -> Result<(), StoreError> {
         let origin = match self.article(&article.slug)? {
-            Some(s) if matches!(s.origin, Origin::Bundled | Origin::BundledEdited) => Origin::BundledEdited,
+            Some(s) if matches!(s.origin, Origin::Bundled | Origin::BundledEdited) => {
+                Origin::BundledEdited
+            }
             _ => Origin::Admin,
         };
-        let record = StoredArticle { article: article.clone(), origin, deleted: false, updated_at: Utc::now() };
-        self.db.open_tree(ARTICLES)?.insert(article.slug.as_bytes(), encode(&record))?;
+        let record = StoredArticle {
+            article: article.clone(),
+            origin,
+            deleted: false,
+            updated_at: Utc::now(),
+        };
+        self.db
+            .open_tree(ARTICLES)?
+            .insert(article.slug.as_bytes(), encode(&record))?;
         self.flush()
     }
 
@@ -238,7 +262,9 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn delete_article(&self, slug: &str) -> Result<bool, StoreError> {
-        let Some(mut stored) = self.article(slug)? else { return Ok(false) };
+        let Some(mut stored) = self.article(slug)? else {
+            return Ok(false);
+        };
         if stored.deleted {
             return Ok(false);
         }
@@ -247,7 +273,9 @@ impl Store {
         if stored.origin == Origin::Bundled {
             stored.origin = Origin::BundledEdited;
         }
-        self.db.open_tree(ARTICLES)?.insert(slug.as_bytes(), encode(&stored))?;
+        self.db
+            .open_tree(ARTICLES)?
+            .insert(slug.as_bytes(), encode(&stored))?;
         self.flush()?;
         Ok(true)
     }
@@ -261,7 +289,10 @@ impl Store {
         tree.iter()
             .map(|item| {
                 let (key, value) = item?;
-                Ok((String::from_utf8_lossy(&key).into_owned(), decode(TIPS, &key, &value)?))
+                Ok((
+                    String::from_utf8_lossy(&key).into_owned(),
+                    decode(TIPS, &key, &value)?,
+                ))
             })
             .collect()
     }
@@ -273,7 +304,10 @@ impl Store {
     pub fn touch_user(&self, user_id: u64) -> Result<(), StoreError> {
         let tree = self.db.open_tree(USERS)?;
         if !tree.contains_key(user_id.to_be_bytes())? {
-            let user = User { first_seen: Utc::now(), timezone: None };
+            let user = User {
+                first_seen: Utc::now(),
+                timezone: None,
+            };
             tree.insert(user_id.to_be_bytes(), encode(&user))?;
         }
         Ok(())
@@ -292,7 +326,9 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn subscribe(&self, user_id: u64, subscription: &Subscription) -> Result<(), StoreError> {
-        self.db.open_tree(SUBSCRIPTIONS)?.insert(user_id.to_be_bytes(), encode(subscription))?;
+        self.db
+            .open_tree(SUBSCRIPTIONS)?
+            .insert(user_id.to_be_bytes(), encode(subscription))?;
         self.flush()
     }
 
@@ -301,7 +337,11 @@ impl Store {
     /// # Errors
     /// Returns a storage or decoding error.
     pub fn subscription(&self, user_id: u64) -> Result<Option<Subscription>, StoreError> {
-        get(&self.db.open_tree(SUBSCRIPTIONS)?, SUBSCRIPTIONS, &user_id.to_be_bytes())
+        get(
+            &self.db.open_tree(SUBSCRIPTIONS)?,
+            SUBSCRIPTIONS,
+            &user_id.to_be_bytes(),
+        )
     }
 
     /// Removes a subscription and flushes. Returns whether there was one.
@@ -309,7 +349,11 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn unsubscribe(&self, user_id: u64) -> Result<bool, StoreError> {
-        let removed = self.db.open_tree(SUBSCRIPTIONS)?.remove(user_id.to_be_bytes())?.is_some();
+        let removed = self
+            .db
+            .open_tree(SUBSCRIPTIONS)?
+            .remove(user_id.to_be_bytes())?
+            .is_some();
         self.flush()?;
         Ok(removed)
     }
@@ -321,12 +365,20 @@ impl Store {
     pub fn record_feedback(&self, slug: &str, helpful: bool) -> Result<Feedback, StoreError> {
         let tree = self.db.open_tree(FEEDBACK)?;
         let updated = tree.update_and_fetch(slug.as_bytes(), |old| {
-            let mut f: Feedback = old.and_then(|v| serde_json::from_slice(v).ok()).unwrap_or_default();
-            if helpful { f.up += 1 } else { f.down += 1 }
+            let mut f: Feedback = old
+                .and_then(|v| serde_json::from_slice(v).ok())
+                .unwrap_or_default();
+            if helpful {
+                f.up += 1
+            } else {
+                f.down += 1
+            }
             Some(encode(&f))
         })?;
         self.flush()?;
-        Ok(updated.and_then(|v| serde_json::from_slice(&v).ok()).unwrap_or_default())
+        Ok(updated
+            .and_then(|v| serde_json::from_slice(&v).ok())
+            .unwrap_or_default())
     }
 
     /// An article's feedback counts.
@@ -343,19 +395,32 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn record_unanswered(&self, question: &str) -> Result<(), StoreError> {
-        let normalised: String = question.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().chars().take(200).collect();
+        let normalised: String = question
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+            .chars()
+            .take(200)
+            .collect();
         if normalised.is_empty() {
             return Ok(());
         }
         let now = Utc::now();
-        self.db.open_tree(UNANSWERED)?.update_and_fetch(normalised.as_bytes(), |old| {
-            let mut u: Unanswered = old
-                .and_then(|v| serde_json::from_slice(v).ok())
-                .unwrap_or_else(|| Unanswered { question: normalised.clone(), count: 0, last_asked: now });
-            u.count += 1;
-            u.last_asked = now;
-            Some(encode(&u))
-        })?;
+        self.db
+            .open_tree(UNANSWERED)?
+            .update_and_fetch(normalised.as_bytes(), |old| {
+                let mut u: Unanswered = old
+                    .and_then(|v| serde_json::from_slice(v).ok())
+                    .unwrap_or_else(|| Unanswered {
+                        question: normalised.clone(),
+                        count: 0,
+                        last_asked: now,
+                    });
+                u.count += 1;
+                u.last_asked = now;
+                Some(encode(&u))
+            })?;
         Ok(())
     }
 
@@ -381,7 +446,9 @@ impl Store {
 /// the tips that did not change.
 fn bundled_tip_key(tip: &Tip) -> String {
     // FNV-1a: tiny, stable across Rust versions (unlike `DefaultHasher`).
-    let hash = tip.text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    let hash = tip.text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("b{:08x}", hash >> 32)
 }
 
@@ -390,11 +457,23 @@ fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
-fn decode<T: DeserializeOwned>(tree: &'static str, key: &[u8], value: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(value).map_err(|source| StoreError::Corrupt { tree, key: String::from_utf8_lossy(key).into_owned(), source })
+fn decode<T: DeserializeOwned>(
+    tree: &'static str,
+    key: &[u8],
+    value: &[u8],
+) -> Result<T, StoreError> {
+    serde_json::from_slice(value).map_err(|source| StoreError::Corrupt {
+        tree,
+        key: String::from_utf8_lossy(key).into_owned(),
+        source,
+    })
 }
 
-fn get<T: DeserializeOwned>(tree: &sled::Tree, name: &'static str, key: &[u8]) -> Result<Option<T>, StoreError> {
+fn get<T: DeserializeOwned>(
+    tree: &sled::Tree,
+    name: &'static str,
+    key: &[u8],
+) -> Result<Option<T>, StoreError> {
     tree.get(key)?.map(|v| decode(name, key, &v)).transpose()
 }
 
@@ -418,7 +497,10 @@ mod tests {
         changed[0].body = "Gout is a painful joint.".into();
         let report = store.sync_bundle(&changed, &[]).unwrap();
         assert_eq!((report.added, report.updated), (0, 1));
-        assert_eq!(store.article("gout").unwrap().unwrap().article.body, "Gout is a painful joint.");
+        assert_eq!(
+            store.article("gout").unwrap().unwrap().article.body,
+            "Gout is a painful joint."
+        );
     }
 
     #[test]
@@ -430,7 +512,10 @@ mod tests {
         store.save_admin_article(&edited).unwrap();
         let report = store.sync_bundle(&bundle(), &[]).unwrap();
         assert_eq!(report.kept_admin_changes, 1);
-        assert_eq!(store.article("gout").unwrap().unwrap().article.body, "Admin wording.");
+        assert_eq!(
+            store.article("gout").unwrap().unwrap().article.body,
+            "Admin wording."
+        );
     }
 
     #[test]
@@ -446,10 +531,17 @@ mod tests {
     fn articles_removed_from_content_leave_the_store_but_admin_ones_stay() {
         let store = Store::temporary().unwrap();
         store.sync_bundle(&bundle(), &[]).unwrap();
-        store.save_admin_article(&article("mine", "Mine", &[], "Admin only.")).unwrap();
+        store
+            .save_admin_article(&article("mine", "Mine", &[], "Admin only."))
+            .unwrap();
         let report = store.sync_bundle(&bundle()[..1], &[]).unwrap();
         assert_eq!(report.removed, 1);
-        let slugs: Vec<String> = store.articles().unwrap().into_iter().map(|a| a.slug).collect();
+        let slugs: Vec<String> = store
+            .articles()
+            .unwrap()
+            .into_iter()
+            .map(|a| a.slug)
+            .collect();
         assert_eq!(slugs, ["gout", "mine"]);
     }
 
@@ -457,7 +549,9 @@ mod tests {
     fn second_open_of_the_same_dir_names_data_dir() {
         let dir = tempfile::tempdir().unwrap();
         let _first = Store::open(dir.path()).unwrap();
-        let err = Store::open(dir.path()).err().expect("second open must fail");
+        let err = Store::open(dir.path())
+            .err()
+            .expect("second open must fail");
         assert!(matches!(err, StoreError::Locked(_)), "{err:?}");
         assert!(err.to_string().contains("DATA_DIR"), "{err}");
     }
@@ -465,7 +559,9 @@ mod tests {
     #[test]
     fn unanswered_questions_are_counted_without_user_ids() {
         let store = Store::temporary().unwrap();
-        store.record_unanswered("How do I fix a  bike tyre").unwrap();
+        store
+            .record_unanswered("How do I fix a  bike tyre")
+            .unwrap();
         store.record_unanswered("how do i fix a bike tyre").unwrap();
         let all = store.unanswered().unwrap();
         assert_eq!((all.len(), all[0].count), (1, 2));
@@ -483,7 +579,11 @@ mod tests {
     #[test]
     fn tips_sync_keeps_stable_ids() {
         let store = Store::temporary().unwrap();
-        let tip = Tip { text: "Drink water.".into(), url: None, tags: vec![] };
+        let tip = Tip {
+            text: "Drink water.".into(),
+            url: None,
+            tags: vec![],
+        };
         store.sync_bundle(&[], std::slice::from_ref(&tip)).unwrap();
         let first = store.tips().unwrap();
         store.sync_bundle(&[], &[tip]).unwrap();

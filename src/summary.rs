@@ -33,7 +33,11 @@ pub fn sentences(markdown: &str) -> (Vec<Sentence>, Vec<String>) {
     let mut paragraph = String::new();
     let flush = |paragraph: &mut String, headings: &Vec<String>, out: &mut Vec<Sentence>| {
         for s in split_sentences(paragraph) {
-            out.push(Sentence { text: s, index: out.len(), heading: headings.len() - 1 });
+            out.push(Sentence {
+                text: s,
+                index: out.len(),
+                heading: headings.len() - 1,
+            });
         }
         paragraph.clear();
     };
@@ -65,7 +69,11 @@ pub fn sentences(markdown: &str) -> (Vec<Sentence>, Vec<String>) {
 /// Falls back to `fallback` (the article's hand-written summary) when no sentence mentions the
 /// question, and to the body's opening when there is no fallback either. Never cuts a sentence
 /// unless a single sentence alone exceeds the limit and nothing else is available.
-pub fn summarize<'a>(body: &str, fallback: Option<&str>, question: impl IntoIterator<Item = (&'a str, f32)>) -> String {
+pub fn summarize<'a>(
+    body: &str,
+    fallback: Option<&str>,
+    question: impl IntoIterator<Item = (&'a str, f32)>,
+) -> String {
     let mut weights: HashMap<&str, f32> = HashMap::new();
     for (stem, w) in question {
         let slot = weights.entry(stem).or_default();
@@ -90,9 +98,19 @@ pub fn summarize<'a>(body: &str, fallback: Option<&str>, question: impl IntoIter
             .filter(|i| !chosen.contains(i) && sentences[*i].heading == sentences[best].heading)
             .map(|i| {
                 let follows = chosen.iter().any(|&c| i == c + 1);
-                (i, scores[i] + if follows { NEIGHBOUR_BONUS * scores[best] } else { 0.0 })
+                (
+                    i,
+                    scores[i]
+                        + if follows {
+                            NEIGHBOUR_BONUS * scores[best]
+                        } else {
+                            0.0
+                        },
+                )
             })
-            .filter(|&(i, s)| s > 0.0 && len + 1 + sentences[i].text.chars().count() <= MAX_SUMMARY_CHARS)
+            .filter(|&(i, s)| {
+                s > 0.0 && len + 1 + sentences[i].text.chars().count() <= MAX_SUMMARY_CHARS
+            })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let Some((i, _)) = next else { break };
         len += 1 + sentences[i].text.chars().count();
@@ -106,11 +124,11 @@ fn score(stems: &[String], heading: &[String], weights: &HashMap<&str, f32>) -> 
     let mut seen: Vec<&str> = Vec::new();
     let mut total = 0.0;
     for stem in stems {
-        if let Some((&k, &w)) = weights.get_key_value(stem.as_str()) {
-            if !seen.contains(&k) {
-                seen.push(k);
-                total += w;
-            }
+        if let Some((&k, &w)) = weights.get_key_value(stem.as_str())
+            && !seen.contains(&k)
+        {
+            seen.push(k);
+            total += w;
         }
     }
     if total == 0.0 {
@@ -137,7 +155,9 @@ fn fallback_summary(fallback: Option<&str>, body: &[Sentence]) -> String {
         return taken;
     }
     // Only reached for imported text whose first sentence alone is over the limit.
-    let first = fallback.or(body.first().map(|s| s.text.as_str())).unwrap_or_default();
+    let first = fallback
+        .or(body.first().map(|s| s.text.as_str()))
+        .unwrap_or_default();
     cut_at_word(first, MAX_SUMMARY_CHARS)
 }
 
@@ -179,7 +199,9 @@ fn bullet(line: &str) -> Option<&str> {
         .or_else(|| line.strip_prefix("+ "));
     rest.or_else(|| {
         let digits = line.find(|c: char| !c.is_ascii_digit())?;
-        (digits > 0).then(|| line[digits..].strip_prefix(". ")).flatten()
+        (digits > 0)
+            .then(|| line[digits..].strip_prefix(". "))
+            .flatten()
     })
 }
 
@@ -191,7 +213,10 @@ fn plain(text: &str) -> String {
         // `[label](target)` keeps only the label.
         let (before, after) = rest.split_at(i);
         out.push_str(before);
-        match after.find("](").and_then(|j| after[j..].find(')').map(|k| (j, j + k))) {
+        match after
+            .find("](")
+            .and_then(|j| after[j..].find(')').map(|k| (j, j + k)))
+        {
             Some((j, end)) => {
                 out.push_str(&after[1..j]);
                 rest = &after[end + 1..];
@@ -203,11 +228,17 @@ fn plain(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.replace("**", "").replace("__", "").replace('`', "").trim().to_owned()
+    out.replace("**", "")
+        .replace("__", "")
+        .replace('`', "")
+        .trim()
+        .to_owned()
 }
 
 /// Abbreviations whose full stop does not end a sentence.
-const ABBREVIATIONS: &[&str] = &["e.g.", "i.e.", "etc.", "dr.", "mr.", "mrs.", "ms.", "vs.", "approx.", "no.", "st."];
+const ABBREVIATIONS: &[&str] = &[
+    "e.g.", "i.e.", "etc.", "dr.", "mr.", "mrs.", "ms.", "vs.", "approx.", "no.", "st.",
+];
 
 /// Splits a paragraph into sentences at `.`, `!` or `?` followed by a space and a capital
 /// letter, digit or opening quote, skipping common abbreviations and decimals.
@@ -220,19 +251,31 @@ fn split_sentences(paragraph: &str) -> Vec<String> {
         if !matches!(c, '.' | '!' | '?') {
             continue;
         }
-        let Some(&(_, next)) = chars.get(k + 1) else { continue };
+        let Some(&(_, next)) = chars.get(k + 1) else {
+            continue;
+        };
         let after = chars.get(k + 2).map(|&(_, c)| c);
         let closing = matches!(next, ')' | '"' | '”' | '’');
         let (space, starter) = if closing {
-            (chars.get(k + 2).map(|&(_, c)| c), chars.get(k + 3).map(|&(_, c)| c))
+            (
+                chars.get(k + 2).map(|&(_, c)| c),
+                chars.get(k + 3).map(|&(_, c)| c),
+            )
         } else {
             (Some(next), after)
         };
-        if space != Some(' ') || !starter.is_some_and(|s| s.is_uppercase() || s.is_ascii_digit() || s == '"' || s == '“') {
+        if space != Some(' ')
+            || !starter
+                .is_some_and(|s| s.is_uppercase() || s.is_ascii_digit() || s == '"' || s == '“')
+        {
             continue;
         }
         let candidate = &paragraph[start..=i];
-        let last_word = candidate.rsplit(' ').next().unwrap_or_default().to_lowercase();
+        let last_word = candidate
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
         if c == '.' && ABBREVIATIONS.contains(&last_word.as_str()) {
             continue;
         }
@@ -258,12 +301,19 @@ mod tests {
         ## See a dentist if\n\nCall your dentist if bleeding is still heavy after several hours (e.g. soaking gauze).";
 
     fn q(question: &str) -> Vec<(String, f32)> {
-        text::stems(question).into_iter().map(|s| (s, 1.0)).collect()
+        text::stems(question)
+            .into_iter()
+            .map(|s| (s, 1.0))
+            .collect()
     }
 
     fn summarize_for(question: &str) -> String {
         let stems = q(question);
-        summarize(BODY, Some("Fallback summary."), stems.iter().map(|(s, w)| (s.as_str(), *w)))
+        summarize(
+            BODY,
+            Some("Fallback summary."),
+            stems.iter().map(|(s, w)| (s.as_str(), *w)),
+        )
     }
 
     #[test]
@@ -272,7 +322,10 @@ mod tests {
         assert_eq!(headings.len(), 4);
         assert!(s.iter().any(|s| s.text.ends_with("(e.g. soaking gauze).")));
         assert!(s.iter().any(|s| s.text == "Rest with your head raised."));
-        assert_eq!(split_sentences("Take 2.5 ml. Then rest."), ["Take 2.5 ml.", "Then rest."]);
+        assert_eq!(
+            split_sentences("Take 2.5 ml. Then rest."),
+            ["Take 2.5 ml.", "Then rest."]
+        );
     }
 
     #[test]
@@ -283,13 +336,20 @@ mod tests {
 
     #[test]
     fn different_questions_get_different_summaries() {
-        assert_ne!(summarize_for("when should I call the dentist"), summarize_for("is pink saliva normal"));
+        assert_ne!(
+            summarize_for("when should I call the dentist"),
+            summarize_for("is pink saliva normal")
+        );
         assert!(summarize_for("when should I call the dentist").contains("Call your dentist"));
     }
 
     #[test]
     fn summaries_keep_whole_sentences_within_the_limit() {
-        for question in ["bleeding", "gauze straws rinsing hot drinks", "dentist heavy bleeding hours"] {
+        for question in [
+            "bleeding",
+            "gauze straws rinsing hot drinks",
+            "dentist heavy bleeding hours",
+        ] {
             let s = summarize_for(question);
             assert!(s.chars().count() <= MAX_SUMMARY_CHARS, "{s}");
             assert!(s.ends_with('.'), "{s}");
@@ -311,11 +371,17 @@ mod tests {
     fn one_giant_sentence_is_cut_at_a_word() {
         let body = format!("{} end.", "word ".repeat(200));
         let s = summarize(&body, None, [("zebra", 1.0)]);
-        assert!(s.chars().count() <= MAX_SUMMARY_CHARS && s.ends_with('…'), "{s}");
+        assert!(
+            s.chars().count() <= MAX_SUMMARY_CHARS && s.ends_with('…'),
+            "{s}"
+        );
     }
 
     #[test]
     fn markdown_links_and_emphasis_are_removed() {
-        assert_eq!(plain("See **your GP** or [NHS 111](https://111.nhs.uk)."), "See your GP or NHS 111.");
+        assert_eq!(
+            plain("See **your GP** or [NHS 111](https://111.nhs.uk)."),
+            "See your GP or NHS 111."
+        );
     }
 }

@@ -1,1 +1,9 @@
+//! The one integration-test binary (see `Cargo.toml`): every module here drives the real
+//! library or the compiled `healthbot` binary.
 
+mod bot;
+mod cli;
+mod fake_api_checks;
+mod library;
+mod quality;
+mod util;

@@ -16,28 +16,46 @@ pub async fn on_message(bot: Bot, msg: Message, engine: Engine, store: Store) ->
     }
 }
 
-pub async fn ask(bot: Bot, msg: Message, question: &str, engine: &Engine, store: &Store) -> HandlerResult {
+pub async fn ask(
+    bot: Bot,
+    msg: Message,
+    question: &str,
+    engine: &Engine,
+    store: &Store,
+) -> HandlerResult {
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();
     if question.is_empty() {
         return send_html(&bot, msg.chat.id, reply::empty_question_html(), None).await;
     }
-    if let Some(user) = &msg.from {
-        if let Err(err) = store.touch_user(user.id.0) {
-            log::warn!("could not record user: {err}");
-        }
+    if let Some(user) = &msg.from
+        && let Err(err) = store.touch_user(user.id.0)
+    {
+        log::warn!("could not record user: {err}");
     }
     let result = engine.answer(&question, answer::DEFAULT_TOP);
     let answer = match result {
         Ok(answer) => answer,
         Err(err) => {
             log::error!("answering failed: {err:#}");
-            return send_html(&bot, msg.chat.id, teloxide::utils::html::escape(crate::error::GENERIC_APOLOGY), None).await;
+            return send_html(
+                &bot,
+                msg.chat.id,
+                teloxide::utils::html::escape(crate::error::GENERIC_APOLOGY),
+                None,
+            )
+            .await;
         }
     };
-    if !answer.answered() {
-        if let Err(err) = store.record_unanswered(&question) {
-            log::warn!("could not record an unanswered question: {err}");
-        }
+    if !answer.answered()
+        && let Err(err) = store.record_unanswered(&question)
+    {
+        log::warn!("could not record an unanswered question: {err}");
     }
-    send_html(&bot, msg.chat.id, reply::answer_html(&answer), reply::answer_keyboard(&answer)).await
+    send_html(
+        &bot,
+        msg.chat.id,
+        reply::answer_html(&answer),
+        reply::answer_keyboard(&answer),
+    )
+    .await
 }

@@ -7,7 +7,12 @@ use super::{HandlerResult, ask, reply, start::EXAMPLES};
 use crate::answer::Engine;
 use crate::store::Store;
 
-pub async fn on_callback(bot: Bot, q: CallbackQuery, engine: Engine, store: Store) -> HandlerResult {
+pub async fn on_callback(
+    bot: Bot,
+    q: CallbackQuery,
+    engine: Engine,
+    store: Store,
+) -> HandlerResult {
     let data = q.data.clone().unwrap_or_default();
     let chat = q.regular_message().map(|m| m.chat.id);
     let (kind, arg) = data.split_once(':').unwrap_or(("", ""));
@@ -25,8 +30,12 @@ pub async fn on_callback(bot: Bot, q: CallbackQuery, engine: Engine, store: Stor
         }
         ("q", Some(_)) => {
             ack.await?;
-            let Some(question) = arg.parse::<usize>().ok().and_then(|i| EXAMPLES.get(i)) else { return Ok(()) };
-            let Some(message) = q.regular_message().cloned() else { return Ok(()) };
+            let Some(question) = arg.parse::<usize>().ok().and_then(|i| EXAMPLES.get(i)) else {
+                return Ok(());
+            };
+            let Some(message) = q.regular_message().cloned() else {
+                return Ok(());
+            };
             ask::ask(bot, message, question, &engine, &store).await
         }
         _ => {

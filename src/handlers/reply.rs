@@ -20,22 +20,32 @@ const MAX_BUTTON_CHARS: usize = 60;
 pub fn answer_html(answer: &Answer) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &answer.emergency {
-        parts.push(format!("🚨 {} {}", bold("This may be an emergency."), escape(&e.advice)));
+        parts.push(format!(
+            "🚨 {} {}",
+            bold("This may be an emergency."),
+            escape(&e.advice)
+        ));
     }
     match &answer.best {
         Some(best) => {
-            parts.push(format!("{}\n{}", bold(&escape(&best.article.title)), escape(&best.summary)));
-            parts.push(link(&best.article.url, &format!("Read more at {}", source_name(&best.article.url))));
+            parts.push(format!(
+                "{}\n{}",
+                bold(&escape(&best.article.title)),
+                escape(&best.summary)
+            ));
+            parts.push(link(
+                &best.article.url,
+                &format!("Read more at {}", source_name(&best.article.url)),
+            ));
             if !answer.related.is_empty() {
                 parts.push(italic("Related articles are below."));
             }
         }
+        None if answer.related.is_empty() => {
+            parts.push(escape("I don't have an article on that yet, and I'd rather not guess. Try rephrasing, or ask about a symptom or condition."));
+        }
         None => {
-            let mut text = "I don't have an article on that yet, and I'd rather not guess.".to_owned();
-            if !answer.related.is_empty() {
-                text.push_str(" These are the closest topics I have:");
-            }
-            parts.push(escape(&text));
+            parts.push(escape("I'm not sure I have an article on exactly that, and I'd rather not guess. Did you mean one of these?"));
         }
     }
     parts.push(italic(&escape(DISCLAIMER)));
@@ -51,6 +61,7 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
             InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
         ]);
     }
+    // Related articles after an answer, or "Did you mean…" candidates instead of a guess.
     for a in answer.related.iter().take(3) {
         let data = format!("a:{}", a.slug);
         // Telegram rejects callback data over 64 bytes; such an article simply gets no button.
@@ -65,7 +76,13 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
 pub async fn send_article(bot: &Bot, chat: ChatId, engine: &Engine, slug: &str) -> HandlerResult {
     let article = engine.index.article(slug)?;
     let Some(a) = article else {
-        return send_html(bot, chat, escape("Sorry, I can't find that article any more. Try asking your question again."), None).await;
+        return send_html(
+            bot,
+            chat,
+            escape("Sorry, I can't find that article any more. Try asking your question again."),
+            None,
+        )
+        .await;
     };
     let summary = summary::summarize(&a.body, a.summary.as_deref(), std::iter::empty());
     let html = fit(vec![
@@ -126,7 +143,10 @@ pub fn empty_question_html() -> String {
 fn source_name(url: &str) -> String {
     url::Url::parse(url)
         .ok()
-        .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_owned()))
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| h.trim_start_matches("www.").to_owned())
+        })
         .unwrap_or_else(|| "the source".to_owned())
 }
 
@@ -149,14 +169,22 @@ fn fit(mut parts: Vec<String>) -> String {
         return text;
     }
     // Only reachable with absurd operator-supplied emergency text: fall back to plain text.
-    let plain: String = escape(&strip_tags(&text)).chars().take(MAX_MESSAGE_CHARS / 2).collect();
+    let plain: String = escape(&strip_tags(&text))
+        .chars()
+        .take(MAX_MESSAGE_CHARS / 2)
+        .collect();
     plain.trim_end_matches(|c| c != ';' && c != ' ').to_owned()
 }
 
 /// Length of the text Telegram will display: tags removed, entities counted as one character.
 pub fn visible_len(html: &str) -> usize {
     let text = strip_tags(html);
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&").chars().count()
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .chars()
+        .count()
 }
 
 fn strip_tags(html: &str) -> String {
@@ -180,12 +208,24 @@ mod tests {
     use crate::safety::Safety;
 
     fn answer(title: &str, summary: &str) -> Answer {
-        let article = Article { slug: "x".into(), title: title.into(), url: "https://www.nhs.uk/x?a=1&b=2".into(), score: 1.0 };
+        let article = Article {
+            slug: "x".into(),
+            title: title.into(),
+            url: "https://www.nhs.uk/x?a=1&b=2".into(),
+            score: 1.0,
+        };
         Answer {
             question: "q".into(),
             emergency: None,
-            best: Some(Best { article: article.clone(), summary: summary.into() }),
-            related: vec![Article { slug: "y".into(), ..article }],
+            best: Some(Best {
+                article: article.clone(),
+                summary: summary.into(),
+            }),
+            related: vec![Article {
+                slug: "y".into(),
+                ..article
+            }],
+            top_hit: None,
         }
     }
 
@@ -194,7 +234,10 @@ mod tests {
         let html = answer_html(&answer("Cuts <b>& grazes", "Use a <plaster> & rest."));
         assert!(html.contains("Cuts &lt;b&gt;&amp; grazes"), "{html}");
         assert!(html.contains("Use a &lt;plaster&gt; &amp; rest."), "{html}");
-        assert!(html.contains("href=\"https://www.nhs.uk/x?a=1&amp;b=2\""), "{html}");
+        assert!(
+            html.contains("href=\"https://www.nhs.uk/x?a=1&amp;b=2\""),
+            "{html}"
+        );
         assert!(html.contains("Read more at nhs.uk"), "{html}");
         assert!(html.ends_with(&italic(&escape(DISCLAIMER))));
     }
@@ -209,7 +252,10 @@ mod tests {
     #[test]
     fn oversized_answers_are_cut_to_fit() {
         let mut a = answer("Title", "Summary.");
-        a.emergency = Some(crate::safety::Emergency { flags: vec![], advice: "call ".repeat(2000) });
+        a.emergency = Some(crate::safety::Emergency {
+            flags: vec![],
+            advice: "call ".repeat(2000),
+        });
         assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
     }
 

@@ -16,7 +16,13 @@ pub async fn start(bot: Bot, msg: Message, payload: &str, engine: &Engine) -> Ha
     if let Some(slug) = payload.strip_prefix("a_") {
         return reply::send_article(&bot, msg.chat.id, engine, slug).await;
     }
-    send_html(&bot, msg.chat.id, reply::welcome_html(), Some(reply::examples_keyboard())).await
+    send_html(
+        &bot,
+        msg.chat.id,
+        reply::welcome_html(),
+        Some(reply::examples_keyboard()),
+    )
+    .await
 }
 
 pub async fn help(bot: Bot, msg: Message) -> HandlerResult {

@@ -9,6 +9,8 @@ use crate::text;
 pub const SYNONYM_WEIGHT: f32 = 0.6;
 /// Weight of a spelling correction relative to a correctly spelt word.
 pub const CORRECTION_WEIGHT: f32 = 0.8;
+/// Weight of a bare number ("2" in "my 2 year old"): numbers rarely name a topic.
+pub const NUMBER_WEIGHT: f32 = 0.3;
 /// Most concepts kept from one question; long messages keep their rarest words.
 pub const MAX_CONCEPTS: usize = 24;
 
@@ -37,7 +39,15 @@ pub struct QueryPlan {
 
 impl QueryPlan {
     /// Analyses `question` against the index's vocabulary and synonym groups.
-    pub fn new(question: &str, synonyms: &Synonyms, vocab: &Vocabulary) -> Self {
+    ///
+    /// A word that no article contains in any form weighs `unknown_scale` times the largest
+    /// idf: such words are as often chat ("awful", "monday") as signs of an off-topic question.
+    pub fn new(
+        question: &str,
+        synonyms: &Synonyms,
+        vocab: &Vocabulary,
+        unknown_scale: f32,
+    ) -> Self {
         let words = text::words(question);
         let stems: Vec<String> = words.iter().map(|w| text::stem(w)).collect();
         let matches = synonyms.find(&stems);
@@ -47,23 +57,37 @@ impl QueryPlan {
         while i < words.len() {
             if let Some(m) = next_match.next_if(|m| m.span.start == i) {
                 let own = content_stems(&words[m.span.clone()], &stems[m.span.clone()]);
-                let mut variants: Vec<Variant> =
-                    own.into_iter().map(|stem| Variant { stem, weight: 1.0 }).collect();
-                for term in synonyms.group(m.group) {
-                    for stem in term.iter().filter(|s| !text::is_stop_word(s)) {
-                        push_variant(&mut variants, stem, SYNONYM_WEIGHT);
-                    }
+                let mut variants: Vec<Variant> = own
+                    .into_iter()
+                    .map(|stem| Variant { stem, weight: 1.0 })
+                    .collect();
+                // Only one-word alternates expand the question: the words of a phrase on their
+                // own mean something else ("pass water" must not turn "water" into "pee").
+                for term in synonyms.group(m.group).iter().filter(|t| t.len() == 1) {
+                    push_variant(&mut variants, &term[0], SYNONYM_WEIGHT);
                 }
-                concepts.push(Concept::new(words[m.span.clone()].join(" "), variants, vocab));
+                concepts.push(Concept::new(
+                    words[m.span.clone()].join(" "),
+                    variants,
+                    vocab,
+                    unknown_scale,
+                ));
                 i = m.span.end;
                 continue;
             }
             if !text::is_stop_word(&words[i]) {
-                let mut variants = vec![Variant { stem: stems[i].clone(), weight: 1.0 }];
+                let numeric = words[i].bytes().all(|b| b.is_ascii_digit());
+                let weight = if numeric { NUMBER_WEIGHT } else { 1.0 };
+                let mut variants = vec![Variant {
+                    stem: stems[i].clone(),
+                    weight,
+                }];
                 if let Some(fixed) = vocab.correct(&stems[i]) {
                     push_variant(&mut variants, fixed, CORRECTION_WEIGHT);
                 }
-                concepts.push(Concept::new(words[i].clone(), variants, vocab));
+                let mut concept = Concept::new(words[i].clone(), variants, vocab, unknown_scale);
+                concept.idf *= weight;
+                concepts.push(concept);
             }
             i += 1;
         }
@@ -75,6 +99,18 @@ impl QueryPlan {
             concepts.truncate(MAX_CONCEPTS);
         }
         Self { concepts }
+    }
+
+    /// Idf-weighted share of the concepts that some indexed article mentions in any form.
+    pub fn known_share(&self, vocab: &Vocabulary) -> f32 {
+        let total: f32 = self.concepts.iter().map(|c| c.idf).sum();
+        let known: f32 = self
+            .concepts
+            .iter()
+            .filter(|c| c.variants.iter().any(|v| vocab.contains(&v.stem)))
+            .map(|c| c.idf)
+            .sum();
+        if total > 0.0 { known / total } else { 0.0 }
     }
 
     /// Whether the question had nothing to search for.
@@ -91,16 +127,18 @@ impl QueryPlan {
 }
 
 impl Concept {
-    fn new(text: String, variants: Vec<Variant>, vocab: &Vocabulary) -> Self {
-        // A concept no article mentions in any form is maximally informative: it is the
-        // reason an off-topic question must not look answered.
+    fn new(text: String, variants: Vec<Variant>, vocab: &Vocabulary, unknown_scale: f32) -> Self {
         let idf = variants
             .iter()
             .filter(|v| vocab.contains(&v.stem))
             .map(|v| vocab.idf(&v.stem))
             .reduce(f32::max)
-            .unwrap_or_else(|| vocab.idf(&variants[0].stem));
-        Self { text, variants, idf }
+            .unwrap_or_else(|| unknown_scale * vocab.idf(&variants[0].stem));
+        Self {
+            text,
+            variants,
+            idf,
+        }
     }
 }
 
@@ -111,13 +149,20 @@ fn content_stems(words: &[String], stems: &[String]) -> Vec<String> {
         .filter(|(w, _)| !text::is_stop_word(w))
         .map(|(_, s)| s.clone())
         .collect();
-    if kept.is_empty() { stems.to_vec() } else { kept }
+    if kept.is_empty() {
+        stems.to_vec()
+    } else {
+        kept
+    }
 }
 
 fn push_variant(variants: &mut Vec<Variant>, stem: &str, weight: f32) {
     match variants.iter_mut().find(|v| v.stem == stem) {
         Some(v) => v.weight = v.weight.max(weight),
-        None => variants.push(Variant { stem: stem.to_owned(), weight }),
+        None => variants.push(Variant {
+            stem: stem.to_owned(),
+            weight,
+        }),
     }
 }
 
@@ -127,11 +172,14 @@ mod tests {
 
     fn plan(question: &str) -> QueryPlan {
         let syn = Synonyms::parse(
-            "[[group]]\nterms = [\"pulled tooth\", \"tooth extraction\"]\n[[group]]\nterms = [\"pee\", \"urine\"]\n",
+            "[[group]]\nterms = [\"pulled tooth\", \"extraction\"]\n[[group]]\nterms = [\"pee\", \"urine\", \"pass water\"]\n",
         )
         .unwrap();
-        let vocab = Vocabulary::from_pairs(&[("tooth", 5), ("extract", 2), ("urin", 3), ("migrain", 2)], 100);
-        QueryPlan::new(question, &syn, &vocab)
+        let vocab = Vocabulary::from_pairs(
+            &[("tooth", 5), ("extract", 2), ("urin", 3), ("migrain", 2)],
+            100,
+        );
+        QueryPlan::new(question, &syn, &vocab, 1.0)
     }
 
     fn stems(c: &Concept) -> Vec<&str> {
@@ -148,9 +196,20 @@ mod tests {
     #[test]
     fn lay_phrase_expands_to_medical_terms() {
         let p = plan("bleeding from a pulled tooth");
-        let tooth = p.concepts.iter().find(|c| c.text == "pulled tooth").unwrap();
+        let tooth = p
+            .concepts
+            .iter()
+            .find(|c| c.text == "pulled tooth")
+            .unwrap();
         assert_eq!(stems(tooth), ["pull", "tooth", "extract"]);
         assert_eq!(tooth.variants[2].weight, SYNONYM_WEIGHT);
+    }
+
+    #[test]
+    fn phrase_alternates_do_not_expand_into_loose_words() {
+        let p = plan("it stings when I pee");
+        let pee = p.concepts.iter().find(|c| c.text == "pee").unwrap();
+        assert_eq!(stems(pee), ["pee", "urin"]);
     }
 
     #[test]

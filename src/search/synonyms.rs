@@ -46,7 +46,9 @@ impl Synonyms {
     /// Returns the 1-based line (when known) and what is wrong.
     pub fn parse(text: &str) -> Result<Self, (Option<usize>, String)> {
         let file: File = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+            let line = e
+                .span()
+                .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
             (line, e.message().to_owned())
         })?;
         let mut out = Self::default();
@@ -55,10 +57,15 @@ impl Synonyms {
             for term in &group.terms {
                 let stems: Vec<String> = text::words(term).iter().map(|w| text::stem(w)).collect();
                 if stems.is_empty() {
-                    return Err((None, format!("group #{}: the term {term:?} has no words", g + 1)));
+                    return Err((
+                        None,
+                        format!("group #{}: the term {term:?} has no words", g + 1),
+                    ));
                 }
                 // A term listed twice is harmless inside one group; across groups the first wins.
-                out.by_phrase.entry(stems.clone()).or_insert(out.groups.len());
+                out.by_phrase
+                    .entry(stems.clone())
+                    .or_insert(out.groups.len());
                 out.longest = out.longest.max(stems.len());
                 terms.push(stems);
             }
@@ -95,7 +102,10 @@ impl Synonyms {
                 .find_map(|n| self.by_phrase.get(&stems[i..i + n]).map(|&g| (n, g)));
             match hit {
                 Some((n, group)) => {
-                    found.push(SynonymMatch { span: i..i + n, group });
+                    found.push(SynonymMatch {
+                        span: i..i + n,
+                        group,
+                    });
                     i += n;
                 }
                 None => i += 1,

@@ -74,10 +74,10 @@ impl Vocabulary {
         let chars: Vec<char> = stem.chars().collect();
         let mut best: Option<(&str, u32)> = None;
         let mut consider = |candidate: String| {
-            if let Some((known, &df)) = self.doc_freq.get_key_value(candidate.as_str()) {
-                if best.is_none_or(|(_, best_df)| df > best_df) {
-                    best = Some((known.as_str(), df));
-                }
+            if let Some((known, &df)) = self.doc_freq.get_key_value(candidate.as_str())
+                && best.is_none_or(|(_, best_df)| df > best_df)
+            {
+                best = Some((known.as_str(), df));
             }
         };
         for i in 0..=chars.len() {

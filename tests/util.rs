@@ -1,0 +1,123 @@
+//! Shared test helpers: paths, running the compiled binary, and the fake Bot API.
+
+#![allow(
+    dead_code,
+    reason = "each test module uses a different subset of the helpers"
+)]
+
+pub mod fake_api;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The bundled content folder.
+pub fn content_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// A `healthbot` command with a clean environment: the bundled content, the given data dir,
+/// and a working directory without any `.env`.
+pub fn healthbot(data_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_healthbot"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("CONTENT_DIR", content_dir())
+        .env("DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .current_dir(data_dir.parent().unwrap_or(data_dir))
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs `healthbot ask --json QUESTION` and parses its one line of output.
+pub fn ask_json(data_dir: &Path, question: &str) -> serde_json::Value {
+    let out = healthbot(data_dir)
+        .args(["ask", "--json", question])
+        .output()
+        .expect("run healthbot");
+    assert!(out.status.success(), "ask failed: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("ask --json prints one JSON object")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A fresh temporary folder with a `data` path inside it that does not exist yet.
+pub fn scratch() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    (dir, data)
+}
+
+/// Token the fake Bot API accepts. Tests assert it never reaches a log line.
+pub const TEST_TOKEN: &str = "4242:TEST-secret-token-do-not-log";
+
+/// The real `healthbot` binary running as a bot against a fake Bot API. Killed on drop.
+pub struct BotProcess {
+    pub child: std::process::Child,
+    pub data_dir: PathBuf,
+    pub log_path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl BotProcess {
+    /// Starts `healthbot run` with a fresh DATA_DIR, pointed at `api_url`.
+    pub fn start(api_url: &str) -> Self {
+        Self::start_with(api_url, &[])
+    }
+
+    /// Starts `healthbot run` with extra environment variables.
+    pub fn start_with(api_url: &str, env: &[(&str, &str)]) -> Self {
+        let (dir, data_dir) = scratch();
+        let log_path = dir.path().join("bot.log");
+        let log = std::fs::File::create(&log_path).expect("log file");
+        let child = healthbot(&data_dir)
+            .arg("run")
+            .env("TELOXIDE_TOKEN", TEST_TOKEN)
+            .env("TELOXIDE_API_URL", api_url)
+            .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start healthbot");
+        Self {
+            child,
+            data_dir,
+            log_path,
+            _dir: dir,
+        }
+    }
+
+    /// Everything the bot has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits up to `limit` for the process to exit.
+    pub fn terminate(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
