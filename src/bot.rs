@@ -8,9 +8,13 @@ use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
-use crate::commands::Command;
+use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
-use crate::handlers;
+use crate::handlers::{self, Deps};
+
+/// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
+/// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
+pub type TgBot = teloxide::adaptors::Throttle<Bot>;
 
 /// Loads the library, connects to the Bot API and handles updates until stopped.
 ///
@@ -28,24 +32,19 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         engine.index.len(),
         started.elapsed()
     );
-    let mut bot = Bot::new(token);
+    let mut raw = Bot::new(token);
     if let Some(url) = &config.api_url {
-        bot = bot.set_api_url(url.clone());
+        raw = raw.set_api_url(url.clone());
     }
-    let commands = Command::bot_commands();
-    if let Err(err) = bot
-        .set_my_commands(
-            commands
-                .iter()
-                .map(|c| BotCommand::new(c.command.trim_start_matches('/'), &c.description)),
-        )
-        .await
-    {
-        // The menu is a convenience; the bot still works without it.
-        log::warn!("could not set the command menu: {err}");
-    }
+    set_command_menu(&raw, &config).await;
+    let bot: TgBot = raw.throttle(teloxide::adaptors::throttle::Limits::default());
+    let deps = Deps {
+        engine,
+        store: store.clone(),
+        config: Arc::new(config),
+    };
     let mut dispatcher = Dispatcher::builder(bot, handlers::schema())
-        .dependencies(dptree::deps![engine, store.clone(), Arc::new(config)])
+        .dependencies(dptree::deps![deps])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
             "an update handler failed",
@@ -66,6 +65,34 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     store.flush()?;
     log::info!("stopped cleanly");
     Ok(())
+}
+
+/// Sets the command menu: user commands for everyone, plus admin commands in each admin's
+/// private chat. The menu is a convenience, so failures are logged and ignored.
+async fn set_command_menu(bot: &Bot, config: &Config) {
+    // Telegram wants menu entries without the leading slash that `bot_commands` includes.
+    let strip = |cmds: Vec<BotCommand>| -> Vec<BotCommand> {
+        cmds.into_iter()
+            .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+            .collect()
+    };
+    let user = strip(Command::bot_commands());
+    if let Err(err) = bot.set_my_commands(user.clone()).await {
+        log::warn!("could not set the command menu: {err}");
+    }
+    let mut admin = user;
+    admin.extend(strip(AdminCommand::bot_commands()));
+    for &id in &config.admin_ids {
+        let Ok(chat) = i64::try_from(id) else {
+            continue;
+        };
+        let scope = teloxide::types::BotCommandScope::Chat {
+            chat_id: teloxide::types::Recipient::Id(ChatId(chat)),
+        };
+        if let Err(err) = bot.set_my_commands(admin.clone()).scope(scope).await {
+            log::warn!("could not set the admin command menu for {id}: {err}");
+        }
+    }
 }
 
 #[cfg(unix)]

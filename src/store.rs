@@ -358,6 +358,21 @@ impl Store {
         Ok(removed)
     }
 
+    /// Deletes everything stored about one user (for `/forget`) and flushes.
+    ///
+    /// Every per-user tree must be cleared here; anonymous counts (feedback, unanswered
+    /// questions) are not linked to users and stay.
+    ///
+    /// # Errors
+    /// Returns a storage error.
+    pub fn forget_user(&self, user_id: u64) -> Result<(), StoreError> {
+        let key = user_id.to_be_bytes();
+        for tree in [USERS, SUBSCRIPTIONS] {
+            self.db.open_tree(tree)?.remove(key)?;
+        }
+        self.flush()
+    }
+
     /// Adds one 👍 or 👎 to an article's counts.
     ///
     /// # Errors
@@ -566,6 +581,21 @@ mod tests {
         let all = store.unanswered().unwrap();
         assert_eq!((all.len(), all[0].count), (1, 2));
         assert_eq!(all[0].question, "how do i fix a bike tyre");
+    }
+
+    #[test]
+    fn forget_user_removes_their_records() {
+        let store = Store::temporary().unwrap();
+        store.touch_user(7).unwrap();
+        let sub = Subscription {
+            chat_id: 7,
+            at: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            timezone: "UTC".into(),
+        };
+        store.subscribe(7, &sub).unwrap();
+        store.forget_user(7).unwrap();
+        assert_eq!(store.user_count().unwrap(), 0);
+        assert!(store.subscription(7).unwrap().is_none());
     }
 
     #[test]

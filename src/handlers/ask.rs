@@ -2,27 +2,22 @@
 
 use teloxide::prelude::*;
 
-use super::{HandlerResult, reply, send_html};
-use crate::answer::{self, Engine};
-use crate::store::Store;
+use super::{Deps, HandlerResult, reply, send_html};
+use crate::answer;
+use crate::bot::TgBot;
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
-pub async fn on_message(bot: Bot, msg: Message, engine: Engine, store: Store) -> HandlerResult {
+pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
     match msg.text() {
-        Some(text) => ask(bot, msg.clone(), text, &engine, &store).await,
+        Some(text) => ask(bot, msg.clone(), text, &deps).await,
         None => send_html(&bot, msg.chat.id, reply::text_only_html(), None).await,
     }
 }
 
-pub async fn ask(
-    bot: Bot,
-    msg: Message,
-    question: &str,
-    engine: &Engine,
-    store: &Store,
-) -> HandlerResult {
+pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> HandlerResult {
+    let (engine, store) = (&deps.engine, &deps.store);
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();
     if question.is_empty() {
         return send_html(&bot, msg.chat.id, reply::empty_question_html(), None).await;

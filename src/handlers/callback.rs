@@ -1,45 +1,44 @@
-//! Inline-button presses: related articles (`a:<slug>`), feedback (`u:`/`d:<slug>`) and
-//! example questions (`q:<n>`).
+//! Inline-button presses, routed by the prefix of their callback data: related articles
+//! (`a:<slug>`), feedback (`u:`/`d:<slug>`), example questions (`q:<n>`), daily tips (`t:`)
+//! and admin tools (`x:`).
 
 use teloxide::prelude::*;
 
-use super::{HandlerResult, ask, reply, start::EXAMPLES};
-use crate::answer::Engine;
-use crate::store::Store;
+use super::{Deps, HandlerResult, admin, ask, reply, start::EXAMPLES, tips};
+use crate::bot::TgBot;
 
-pub async fn on_callback(
-    bot: Bot,
-    q: CallbackQuery,
-    engine: Engine,
-    store: Store,
-) -> HandlerResult {
+pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
     let data = q.data.clone().unwrap_or_default();
     let chat = q.regular_message().map(|m| m.chat.id);
     let (kind, arg) = data.split_once(':').unwrap_or(("", ""));
-    let mut ack = bot.answer_callback_query(q.id.clone());
     match (kind, chat) {
+        ("t", _) => tips::on_callback(bot, q, arg, deps).await,
+        ("x", _) => admin::on_callback(bot, q, arg, deps).await,
         ("a", Some(chat)) => {
-            ack.await?;
-            reply::send_article(&bot, chat, &engine, arg).await
+            bot.answer_callback_query(q.id.clone()).await?;
+            reply::send_article(&bot, chat, &deps.engine, arg).await
         }
         ("u" | "d", _) => {
-            store.record_feedback(arg, kind == "u")?;
-            ack = ack.text("Thanks for your feedback!");
-            ack.await?;
+            deps.store.record_feedback(arg, kind == "u")?;
+            bot.answer_callback_query(q.id.clone())
+                .text("Thanks for your feedback!")
+                .await?;
             Ok(())
         }
         ("q", Some(_)) => {
-            ack.await?;
+            bot.answer_callback_query(q.id.clone()).await?;
             let Some(question) = arg.parse::<usize>().ok().and_then(|i| EXAMPLES.get(i)) else {
                 return Ok(());
             };
             let Some(message) = q.regular_message().cloned() else {
                 return Ok(());
             };
-            ask::ask(bot, message, question, &engine, &store).await
+            ask::ask(bot, message, question, &deps).await
         }
         _ => {
-            ack.text("That button has expired.").await?;
+            bot.answer_callback_query(q.id.clone())
+                .text("That button has expired.")
+                .await?;
             Ok(())
         }
     }

@@ -73,7 +73,12 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
 }
 
 /// Sends one article's card: title, its general summary and the source link.
-pub async fn send_article(bot: &Bot, chat: ChatId, engine: &Engine, slug: &str) -> HandlerResult {
+pub async fn send_article(
+    bot: &crate::bot::TgBot,
+    chat: ChatId,
+    engine: &Engine,
+    slug: &str,
+) -> HandlerResult {
     let article = engine.index.article(slug)?;
     let Some(a) = article else {
         return send_html(

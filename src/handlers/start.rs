@@ -1,9 +1,10 @@
-//! `/start` (with optional `a_<slug>` deep link) and `/help`.
+//! `/start` (with optional `a_<slug>` deep link), `/help`, `/privacy` and `/forget`.
 
 use teloxide::prelude::*;
+use teloxide::utils::html::{bold, escape};
 
-use super::{HandlerResult, reply, send_html};
-use crate::answer::Engine;
+use super::{Deps, HandlerResult, reply, send_html};
+use crate::bot::TgBot;
 
 /// Example questions offered to new users.
 pub const EXAMPLES: [&str; 3] = [
@@ -12,9 +13,9 @@ pub const EXAMPLES: [&str; 3] = [
     "Is my sore throat strep or a cold?",
 ];
 
-pub async fn start(bot: Bot, msg: Message, payload: &str, engine: &Engine) -> HandlerResult {
+pub async fn start(bot: TgBot, msg: Message, payload: &str, deps: &Deps) -> HandlerResult {
     if let Some(slug) = payload.strip_prefix("a_") {
-        return reply::send_article(&bot, msg.chat.id, engine, slug).await;
+        return reply::send_article(&bot, msg.chat.id, &deps.engine, slug).await;
     }
     send_html(
         &bot,
@@ -25,6 +26,34 @@ pub async fn start(bot: Bot, msg: Message, payload: &str, engine: &Engine) -> Ha
     .await
 }
 
-pub async fn help(bot: Bot, msg: Message) -> HandlerResult {
+pub async fn help(bot: TgBot, msg: Message) -> HandlerResult {
     send_html(&bot, msg.chat.id, reply::help_html(), None).await
+}
+
+pub async fn privacy(bot: TgBot, msg: Message) -> HandlerResult {
+    let html = format!(
+        "{}\n\n{}\n\n{}",
+        bold("What I store"),
+        escape(
+            "Your numeric Telegram id and when you first used me; your daily-tip subscription, time and timezone, if you \
+             set them; which tips you have already received; and counts of 👍/👎 per article. Questions I could not \
+             answer are kept as anonymised text, with no link to you, so the library can grow."
+        ),
+        escape(
+            "I do not store your chat history or your name. Send /forget to delete everything stored about you."
+        )
+    );
+    send_html(&bot, msg.chat.id, html, None).await
+}
+
+pub async fn forget(bot: TgBot, msg: Message, deps: &Deps) -> HandlerResult {
+    let Some(user) = &msg.from else { return Ok(()) };
+    deps.store.forget_user(user.id.0)?;
+    send_html(
+        &bot,
+        msg.chat.id,
+        escape("Done: everything I stored about you has been deleted."),
+        None,
+    )
+    .await
 }
