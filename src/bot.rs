@@ -1,25 +1,33 @@
 //! Telegram wiring: builds the `Bot`, the dptree handler tree and the `Dispatcher`, and runs
-//! it until Ctrl-C or SIGTERM. The handlers themselves live in [`crate::handlers`].
+//! it (long polling, or a webhook when `WEBHOOK_URL` is set) until Ctrl-C or SIGTERM. The
+//! handlers themselves live in [`crate::handlers`].
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
+use teloxide::update_listeners::{self, webhooks};
 use teloxide::utils::command::BotCommands;
 
 use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
+use crate::flood::FloodGuard;
 use crate::handlers::{self, Deps};
 
 /// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
 /// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
 pub type TgBot = teloxide::adaptors::Throttle<Bot>;
 
+/// Longest wait between attempts to reach the Bot API at start-up.
+const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
+
 /// Loads the library, connects to the Bot API and handles updates until stopped.
 ///
 /// # Errors
-/// Fails if the store or content cannot be opened; Bot API failures are retried by teloxide.
+/// Fails if the store or content cannot be opened, or the webhook cannot be set up; an
+/// unreachable Bot API is retried until it answers.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let token = config.token.clone().context("TELOXIDE_TOKEN must be set")?;
@@ -36,14 +44,23 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
     }
+    if !wait_for_api(&raw).await {
+        store.flush()?;
+        return Ok(());
+    }
     set_command_menu(&raw, &config).await;
     let bot: TgBot = raw.throttle(teloxide::adaptors::throttle::Limits::default());
+    let webhook = config
+        .webhook_url
+        .clone()
+        .map(|url| webhooks::Options::new(config.webhook_listen, url));
     let deps = Deps {
         engine,
         store: store.clone(),
         config: Arc::new(config),
+        flood: FloodGuard::default(),
     };
-    let mut dispatcher = Dispatcher::builder(bot, handlers::schema())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![deps])
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text(
@@ -60,11 +77,54 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             }
         }
     });
-    log::info!("polling for updates ({:?} after start)", started.elapsed());
-    dispatcher.dispatch().await;
+    let listener_errors = LoggingErrorHandler::with_custom_text("the update listener failed");
+    match webhook {
+        Some(options) => {
+            log::info!(
+                "webhook listening on {} ({:?} after start)",
+                options.address,
+                started.elapsed()
+            );
+            let listener = webhooks::axum(bot, options)
+                .await
+                .context("cannot set up the webhook")?;
+            dispatcher
+                .try_dispatch_with_listener(listener, listener_errors)
+                .await?;
+        }
+        None => {
+            let listener = update_listeners::polling_default(bot).await;
+            log::info!("polling for updates ({:?} after start)", started.elapsed());
+            dispatcher
+                .try_dispatch_with_listener(listener, listener_errors)
+                .await?;
+        }
+    }
     store.flush()?;
     log::info!("stopped cleanly");
     Ok(())
+}
+
+/// Calls `getMe` until the Bot API answers, backing off up to [`MAX_STARTUP_BACKOFF`], so a
+/// bot started during an outage simply waits. Returns `false` if asked to stop meanwhile.
+async fn wait_for_api(bot: &Bot) -> bool {
+    let mut delay = Duration::from_millis(500);
+    loop {
+        match bot.get_me().await {
+            Ok(me) => {
+                log::info!("connected to the Bot API as @{}", me.username());
+                return true;
+            }
+            // teloxide strips the token from network errors, so the error is safe to log.
+            Err(err) => log::warn!("Bot API not reachable yet ({err}); retrying in {delay:?}"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            _ = tokio::signal::ctrl_c() => return false,
+            true = wait_for_sigterm() => return false,
+        }
+        delay = (delay * 2).min(MAX_STARTUP_BACKOFF);
+    }
 }
 
 /// Sets the command menu: user commands for everyone, plus admin commands in each admin's

@@ -25,6 +25,11 @@ pub const DEFAULT_EMERGENCY_NUMBER: &str =
 pub const DEFAULT_CRISIS_LINE: &str = "a local crisis line (for example 988 in the US and Canada, \
      116 123 for Samaritans in the UK and Ireland), or find one at findahelpline.com";
 
+/// Address the webhook server listens on when `WEBHOOK_URL` is set.
+pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
+/// Longest emergency-number or crisis-line text, so advice always fits in one message.
+pub const MAX_ADVICE_SETTING_CHARS: usize = 300;
+
 /// Names of every variable the bot reads, as operators see them in `.env.example`.
 pub mod vars {
     pub const TOKEN: &str = "TELOXIDE_TOKEN";
@@ -36,9 +41,11 @@ pub mod vars {
     pub const TIPS_DEFAULT_TIME: &str = "TIPS_DEFAULT_TIME";
     pub const EMERGENCY_NUMBER: &str = "EMERGENCY_NUMBER";
     pub const CRISIS_LINE: &str = "CRISIS_LINE";
+    pub const WEBHOOK_URL: &str = "WEBHOOK_URL";
+    pub const WEBHOOK_LISTEN: &str = "WEBHOOK_LISTEN";
 
     /// All of the above, in `.env.example` order.
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 11] = [
         TOKEN,
         API_URL,
         ADMIN_IDS,
@@ -48,6 +55,8 @@ pub mod vars {
         TIPS_DEFAULT_TIME,
         EMERGENCY_NUMBER,
         CRISIS_LINE,
+        WEBHOOK_URL,
+        WEBHOOK_LISTEN,
     ];
 }
 
@@ -114,6 +123,10 @@ pub struct Config {
     pub tips_default_time: NaiveTime,
     pub emergency_number: String,
     pub crisis_line: String,
+    /// Public HTTPS URL Telegram posts updates to; `None` means long polling.
+    pub webhook_url: Option<url::Url>,
+    /// Local address the webhook server binds.
+    pub webhook_listen: std::net::SocketAddr,
 }
 
 // A hand-written Debug keeps the token out of every log line that prints the config.
@@ -180,6 +193,38 @@ impl Config {
                 "expected a 24-hour time such as 09:00",
             )
         })?;
+        let webhook_url = raw
+            .get(vars::WEBHOOK_URL)
+            .map(|v| match url::Url::parse(v) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(u),
+                _ => Err(invalid(
+                    vars::WEBHOOK_URL,
+                    v,
+                    "expected the public https URL Telegram should call",
+                )),
+            })
+            .transpose()?;
+        let listen_text = raw
+            .get(vars::WEBHOOK_LISTEN)
+            .unwrap_or(DEFAULT_WEBHOOK_LISTEN);
+        let webhook_listen = listen_text.parse().map_err(|_| {
+            invalid(
+                vars::WEBHOOK_LISTEN,
+                listen_text,
+                "expected host:port such as 0.0.0.0:8443",
+            )
+        })?;
+        let advice = |var: &'static str, default: &str| -> Result<String, ConfigError> {
+            let value = raw.get(var).unwrap_or(default);
+            if value.chars().count() > MAX_ADVICE_SETTING_CHARS {
+                return Err(invalid(
+                    var,
+                    value,
+                    &format!("keep it under {MAX_ADVICE_SETTING_CHARS} characters"),
+                ));
+            }
+            Ok(value.to_owned())
+        };
         Ok(Self {
             token: raw.get(vars::TOKEN).map(str::to_owned),
             api_url,
@@ -188,14 +233,10 @@ impl Config {
             content_dir: PathBuf::from(raw.get(vars::CONTENT_DIR).unwrap_or(DEFAULT_CONTENT_DIR)),
             default_timezone,
             tips_default_time,
-            emergency_number: raw
-                .get(vars::EMERGENCY_NUMBER)
-                .unwrap_or(DEFAULT_EMERGENCY_NUMBER)
-                .to_owned(),
-            crisis_line: raw
-                .get(vars::CRISIS_LINE)
-                .unwrap_or(DEFAULT_CRISIS_LINE)
-                .to_owned(),
+            emergency_number: advice(vars::EMERGENCY_NUMBER, DEFAULT_EMERGENCY_NUMBER)?,
+            crisis_line: advice(vars::CRISIS_LINE, DEFAULT_CRISIS_LINE)?,
+            webhook_url,
+            webhook_listen,
         })
     }
 
@@ -260,6 +301,8 @@ mod tests {
             ("TIPS_DEFAULT_TIME", "25:00"),
             ("TIPS_DEFAULT_TIME", "9am"),
             ("TELOXIDE_API_URL", "not a url"),
+            ("WEBHOOK_URL", "ftp://x"),
+            ("WEBHOOK_LISTEN", "everywhere"),
         ] {
             let err = config(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(var), "{err}");

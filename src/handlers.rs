@@ -7,24 +7,31 @@
 pub mod admin;
 mod ask;
 mod callback;
+mod inline;
 pub mod reply;
 mod start;
 pub mod tips;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
+use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
 use crate::bot::TgBot;
 use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
+use crate::flood::{FloodGuard, Verdict};
 use crate::store::Store;
 
 /// What every handler returns.
 pub type HandlerResult = anyhow::Result<()>;
+
+/// Attempts at sending one reply when the network or the Bot API fails transiently.
+const SEND_ATTEMPTS: u32 = 3;
 
 /// Shared state every handler can use: a cheap `Clone` of `Arc`-backed handles.
 #[derive(Clone)]
@@ -32,6 +39,7 @@ pub struct Deps {
     pub engine: Engine,
     pub store: Store,
     pub config: Arc<Config>,
+    pub flood: FloodGuard,
 }
 
 /// The whole update-handling tree.
@@ -45,7 +53,6 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         .branch(dptree::endpoint(|bot: TgBot, msg: Message| {
             admin::refuse(bot, msg)
         }));
-    let private = dptree::filter(|msg: Message| msg.chat.is_private());
     let messages = Update::filter_message()
         .branch(admin_commands)
         .branch(
@@ -53,10 +60,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 .filter_command::<Command>()
                 .endpoint(on_command),
         )
-        .branch(private.endpoint(ask::on_message));
+        .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(ask::on_message))
+        .branch(dptree::filter_map(ask::addressed_question).endpoint(ask::on_group_question));
     dptree::entry()
         .branch(messages)
         .branch(Update::filter_callback_query().endpoint(callback::on_callback))
+        .branch(Update::filter_inline_query().endpoint(inline::on_inline_query))
 }
 
 /// Whether the sender's numeric id is in `ADMIN_IDS`. Usernames are never trusted.
@@ -67,6 +76,9 @@ pub fn is_admin(msg: &Message, deps: &Deps) -> bool {
 }
 
 async fn on_command(bot: TgBot, msg: Message, cmd: Command, deps: Deps) -> HandlerResult {
+    if !admit(&bot, &msg, &deps).await? {
+        return Ok(());
+    }
     match cmd {
         Command::Start(payload) => start::start(bot, msg, &payload, &deps).await,
         Command::Help => start::help(bot, msg).await,
@@ -81,26 +93,86 @@ async fn on_command(bot: TgBot, msg: Message, cmd: Command, deps: Deps) -> Handl
     }
 }
 
+/// Applies per-user flood control to a message we are about to handle. Returns whether to
+/// go on; over the limit, the user is asked once to slow down and the rest is dropped.
+pub(crate) async fn admit(bot: &TgBot, msg: &Message, deps: &Deps) -> anyhow::Result<bool> {
+    let Some(user) = &msg.from else {
+        return Ok(true);
+    };
+    match deps.flood.check(user.id.0, std::time::Instant::now()) {
+        Verdict::Allow => Ok(true),
+        Verdict::Drop => Ok(false),
+        Verdict::Warn => {
+            log::info!("flood control: asking user {} to slow down", user.id);
+            let text = "You're sending messages faster than I can answer well. Please wait a little and ask again.";
+            send_html(bot, msg.chat.id, teloxide::utils::html::escape(text), None).await?;
+            Ok(false)
+        }
+    }
+}
+
 /// Sends an HTML reply without link previews, which would push the answer off screen.
+///
+/// Transient failures (network, 5xx) are retried with backoff; 429 is waited out by the
+/// `Throttle` adaptor. A chat that blocked the bot (403) is logged and not retried.
 pub(crate) async fn send_html(
     bot: &TgBot,
     chat: ChatId,
     html: String,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> HandlerResult {
-    let mut request = bot
-        .send_message(chat, html)
-        .parse_mode(ParseMode::Html)
-        .link_preview_options(LinkPreviewOptions {
-            is_disabled: true,
-            url: None,
-            prefer_small_media: false,
-            prefer_large_media: false,
-            show_above_text: false,
-        });
-    if let Some(k) = keyboard {
-        request = request.reply_markup(k);
+    let mut delay = Duration::from_millis(500);
+    for attempt in 1..=SEND_ATTEMPTS {
+        let mut request = bot
+            .send_message(chat, html.clone())
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(LinkPreviewOptions {
+                is_disabled: true,
+                url: None,
+                prefer_small_media: false,
+                prefer_large_media: false,
+                show_above_text: false,
+            });
+        if let Some(k) = &keyboard {
+            request = request.reply_markup(k.clone());
+        }
+        match request.await {
+            Ok(_) => return Ok(()),
+            Err(err) if is_unreachable_chat(&err) => {
+                log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
+                return Ok(());
+            }
+            Err(err) if is_transient(&err) && attempt < SEND_ATTEMPTS => {
+                log::warn!("sending to chat {chat} failed ({err}); retrying in {delay:?}");
+                tokio::time::sleep(delay).await;
+                delay *= 2;
+            }
+            Err(err) => return Err(err.into()),
+        }
     }
-    request.await?;
     Ok(())
+}
+
+/// Whether an error means the chat will never accept messages: blocked, kicked, deactivated.
+pub fn is_unreachable_chat(err: &RequestError) -> bool {
+    matches!(
+        err,
+        RequestError::Api(
+            ApiError::BotBlocked
+                | ApiError::BotKicked
+                | ApiError::BotKickedFromSupergroup
+                | ApiError::BotKickedFromChannel
+                | ApiError::UserDeactivated
+                | ApiError::CantInitiateConversation
+                | ApiError::CantTalkWithBots
+        )
+    )
+}
+
+/// Whether an error may go away if the same request is sent again shortly.
+fn is_transient(err: &RequestError) -> bool {
+    matches!(
+        err,
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. }
+    )
 }

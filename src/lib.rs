@@ -9,6 +9,7 @@
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
+//! - [`flood`]: per-user flood control.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
@@ -19,6 +20,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod flood;
 pub mod handlers;
 pub mod safety;
 pub mod search;

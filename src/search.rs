@@ -345,6 +345,26 @@ impl Index {
         Ok(out)
     }
 
+    /// Up to `n` articles in index order, e.g. to fill a list when nothing better is known.
+    ///
+    /// # Errors
+    /// Returns tantivy's error if the index cannot be read.
+    pub fn first_articles(&self, n: usize) -> Result<Vec<Article>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let slug = self.inner.fields.slug;
+        let mut out = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            for doc_id in segment.doc_ids_alive().take(n - out.len().min(n)) {
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
+                if let Some(a) = self.article(&self.stored(&doc, slug))? {
+                    out.push(a);
+                }
+            }
+        }
+        out.truncate(n);
+        Ok(out)
+    }
+
     fn bm25_query(&self, plan: &QueryPlan) -> BooleanQuery {
         let f = self.inner.fields;
         let t = self.inner.tuning;

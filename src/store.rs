@@ -396,6 +396,24 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Slugs of the articles with the most 👍, best first, at most `n`.
+    ///
+    /// # Errors
+    /// Returns a storage or decoding error.
+    pub fn most_liked(&self, n: usize) -> Result<Vec<String>, StoreError> {
+        let tree = self.db.open_tree(FEEDBACK)?;
+        let mut liked: Vec<(u64, String)> = Vec::new();
+        for item in tree.iter() {
+            let (key, value) = item?;
+            let f: Feedback = decode(FEEDBACK, &key, &value)?;
+            if f.up > f.down {
+                liked.push((f.up - f.down, String::from_utf8_lossy(&key).into_owned()));
+            }
+        }
+        liked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        Ok(liked.into_iter().take(n).map(|(_, slug)| slug).collect())
+    }
+
     /// An article's feedback counts.
     ///
     /// # Errors

@@ -4,6 +4,7 @@
 mod bot;
 mod cli;
 mod fake_api_checks;
+mod frontend;
 mod library;
 mod quality;
 mod util;

@@ -1,6 +1,7 @@
 //! Free-text questions and `/ask <question>`.
 
 use teloxide::prelude::*;
+use teloxide::types::Me;
 
 use super::{Deps, HandlerResult, reply, send_html};
 use crate::answer;
@@ -9,13 +10,56 @@ use crate::bot::TgBot;
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
+/// A message in a private chat: every text is a question.
 pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
+    if !super::admit(&bot, &msg, &deps).await? {
+        return Ok(());
+    }
     match msg.text() {
         Some(text) => ask(bot, msg.clone(), text, &deps).await,
         None => send_html(&bot, msg.chat.id, reply::text_only_html(), None).await,
     }
 }
 
+/// The question in a group message addressed to the bot: one that mentions `@botname`
+/// (the mention is removed) or replies to one of the bot's messages. Anything else in a group
+/// is none of our business.
+pub fn addressed_question(msg: Message, me: Me) -> Option<GroupQuestion> {
+    if msg.chat.is_private() {
+        return None;
+    }
+    let text = msg.text()?;
+    let mention = format!("@{}", me.username());
+    let lower = text.to_lowercase();
+    if let Some(at) = lower.find(&mention.to_lowercase()) {
+        let question = format!("{} {}", &text[..at], &text[at + mention.len()..]);
+        return Some(GroupQuestion(question.trim().to_owned()));
+    }
+    let replied_to_bot = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .is_some_and(|u| u.id == me.id);
+    replied_to_bot.then(|| GroupQuestion(text.trim().to_owned()))
+}
+
+/// A question addressed to the bot in a group.
+#[derive(Debug, Clone)]
+pub struct GroupQuestion(pub String);
+
+/// Answers a question addressed to the bot in a group.
+pub async fn on_group_question(
+    bot: TgBot,
+    msg: Message,
+    question: GroupQuestion,
+    deps: Deps,
+) -> HandlerResult {
+    if !super::admit(&bot, &msg, &deps).await? {
+        return Ok(());
+    }
+    ask(bot, msg.clone(), &question.0, &deps).await
+}
+
+/// Answers one question: safety advice, best article, related articles.
 pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> HandlerResult {
     let (engine, store) = (&deps.engine, &deps.store);
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();

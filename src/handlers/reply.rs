@@ -90,16 +90,21 @@ pub async fn send_article(
         .await;
     };
     let summary = summary::summarize(&a.body, a.summary.as_deref(), std::iter::empty());
-    let html = fit(vec![
-        format!("{}\n{}", bold(&escape(&a.title)), escape(&summary)),
-        link(&a.url, &format!("Read more at {}", source_name(&a.url))),
-        italic(&escape(DISCLAIMER)),
-    ]);
+    let html = card_html(&a, &summary);
     let keyboard = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
         InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", a.slug)),
     ]]);
     send_html(bot, chat, html, Some(keyboard)).await
+}
+
+/// One article as a self-contained card: bold title, summary, source link, disclaimer.
+pub fn card_html(a: &crate::content::Article, summary: &str) -> String {
+    fit(vec![
+        format!("{}\n{}", bold(&escape(&a.title)), escape(summary)),
+        link(&a.url, &format!("Read more at {}", source_name(&a.url))),
+        italic(&escape(DISCLAIMER)),
+    ])
 }
 
 /// The `/start` greeting.

@@ -1,0 +1,107 @@
+//! Inline mode: `@botname <query>` in any chat lists matching articles; picking one posts
+//! its title, a question-focused summary and the source link. An empty query lists popular
+//! articles.
+
+use teloxide::prelude::*;
+use teloxide::types::{
+    InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
+    LinkPreviewOptions, ParseMode,
+};
+
+use super::{Deps, HandlerResult, reply};
+use crate::bot::TgBot;
+use crate::summary;
+
+/// Most results shown for one inline query.
+pub const MAX_RESULTS: usize = 10;
+/// How long Telegram may cache inline results, in seconds. Articles change rarely.
+pub const CACHE_SECONDS: u32 = 300;
+
+pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerResult {
+    let query: String = q
+        .query
+        .trim()
+        .chars()
+        .take(super::ask::MAX_QUESTION_CHARS)
+        .collect();
+    let results = if query.is_empty() {
+        popular(&deps)?
+    } else {
+        matching(&deps, &query)?
+    };
+    bot.answer_inline_query(q.id, results)
+        .cache_time(CACHE_SECONDS)
+        .await?;
+    Ok(())
+}
+
+fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> {
+    let ranking = deps.engine.index.search(query, MAX_RESULTS)?;
+    let weighted: Vec<(String, f32)> = ranking
+        .plan
+        .concepts
+        .iter()
+        .flat_map(|c| {
+            c.variants
+                .iter()
+                .map(move |v| (v.stem.clone(), v.weight * c.idf))
+        })
+        .collect();
+    let mut results = Vec::new();
+    for hit in &ranking.hits {
+        if let Some(article) = deps.engine.index.article(&hit.slug)? {
+            let summary = summary::summarize(
+                &article.body,
+                article.summary.as_deref(),
+                weighted.iter().map(|(s, w)| (s.as_str(), *w)),
+            );
+            results.push(result(&article, &summary));
+        }
+    }
+    Ok(results)
+}
+
+/// The most liked articles, topped up with others so the list is never empty.
+fn popular(deps: &Deps) -> anyhow::Result<Vec<InlineQueryResult>> {
+    let mut slugs = deps.store.most_liked(MAX_RESULTS)?;
+    if slugs.len() < MAX_RESULTS {
+        for a in deps.engine.index.first_articles(MAX_RESULTS)? {
+            if slugs.len() < MAX_RESULTS && !slugs.contains(&a.slug) {
+                slugs.push(a.slug);
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for slug in slugs {
+        if let Some(article) = deps.engine.index.article(&slug)? {
+            let summary = summary::summarize(
+                &article.body,
+                article.summary.as_deref(),
+                std::iter::empty(),
+            );
+            results.push(result(&article, &summary));
+        }
+    }
+    Ok(results)
+}
+
+fn result(article: &crate::content::Article, summary: &str) -> InlineQueryResult {
+    let content = InputMessageContentText::new(reply::card_html(article, summary))
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(LinkPreviewOptions {
+            is_disabled: true,
+            url: None,
+            prefer_small_media: false,
+            prefer_large_media: false,
+            show_above_text: false,
+        });
+    let description: String = summary.chars().take(120).collect();
+    InlineQueryResult::Article(
+        InlineQueryResultArticle::new(
+            article.slug.clone(),
+            article.title.clone(),
+            InputMessageContent::Text(content),
+        )
+        .description(description),
+    )
+}
