@@ -126,13 +126,7 @@ pub(crate) async fn send_html(
         let mut request = bot
             .send_message(chat, html.clone())
             .parse_mode(ParseMode::Html)
-            .link_preview_options(LinkPreviewOptions {
-                is_disabled: true,
-                url: None,
-                prefer_small_media: false,
-                prefer_large_media: false,
-                show_above_text: false,
-            });
+            .link_preview_options(no_link_preview());
         if let Some(k) = &keyboard {
             request = request.reply_markup(k.clone());
         }
@@ -151,6 +145,17 @@ pub(crate) async fn send_html(
         }
     }
     Ok(())
+}
+
+/// Link previews off: a preview card would push the answer itself off screen.
+pub(crate) fn no_link_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
 }
 
 /// Whether an error means the chat will never accept messages: blocked, kicked, deactivated.

@@ -3,25 +3,10 @@
 
 use std::time::Duration;
 
-use crate::util::fake_api::FakeBotApi;
-use crate::util::{BotProcess, TEST_TOKEN};
+use crate::util::{TEST_TOKEN, assert_nothing_rejected, bot_with_fake_api as bot};
 
 const WAIT: Duration = Duration::from_secs(20);
 const USER: i64 = 1001;
-
-async fn bot() -> (FakeBotApi, BotProcess) {
-    let api = FakeBotApi::start(TEST_TOKEN).await;
-    let bot = BotProcess::start(&api.url());
-    (api, bot)
-}
-
-fn assert_nothing_rejected(api: &FakeBotApi) {
-    let rejected = api.rejections();
-    assert!(
-        rejected.is_empty(),
-        "the fake Bot API rejected calls: {rejected:#?}"
-    );
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn question_gets_an_html_answer_with_the_right_source_link() {

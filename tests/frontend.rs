@@ -4,25 +4,11 @@
 use std::time::{Duration, Instant};
 
 use crate::util::fake_api::{BOT_USERNAME, FakeBotApi};
-use crate::util::{BotProcess, TEST_TOKEN};
+use crate::util::{BotProcess, TEST_TOKEN, assert_nothing_rejected, bot_with_fake_api as bot};
 
 const WAIT: Duration = Duration::from_secs(20);
 const USER: i64 = 2002;
 const GROUP: i64 = -100_777;
-
-async fn bot() -> (FakeBotApi, BotProcess) {
-    let api = FakeBotApi::start(TEST_TOKEN).await;
-    let bot = BotProcess::start(&api.url());
-    (api, bot)
-}
-
-fn assert_nothing_rejected(api: &FakeBotApi) {
-    let rejected = api.rejections();
-    assert!(
-        rejected.is_empty(),
-        "the fake Bot API rejected calls: {rejected:#?}"
-    );
-}
 
 fn sends_to(api: &FakeBotApi, chat: i64) -> usize {
     api.calls()

@@ -54,6 +54,22 @@ pub fn scratch() -> (tempfile::TempDir, PathBuf) {
     (dir, data)
 }
 
+/// Starts a fake Bot API and the real bot against it.
+pub async fn bot_with_fake_api() -> (fake_api::FakeBotApi, BotProcess) {
+    let api = fake_api::FakeBotApi::start(TEST_TOKEN).await;
+    let bot = BotProcess::start(&api.url());
+    (api, bot)
+}
+
+/// Fails the test if the fake Bot API refused any call, as Telegram would have.
+pub fn assert_nothing_rejected(api: &fake_api::FakeBotApi) {
+    let rejected = api.rejections();
+    assert!(
+        rejected.is_empty(),
+        "the fake Bot API rejected calls: {rejected:#?}"
+    );
+}
+
 /// Token the fake Bot API accepts. Tests assert it never reaches a log line.
 pub const TEST_TOKEN: &str = "4242:TEST-secret-token-do-not-log";
 

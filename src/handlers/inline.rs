@@ -5,7 +5,7 @@
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineQueryResult, InlineQueryResultArticle, InputMessageContent, InputMessageContentText,
-    LinkPreviewOptions, ParseMode,
+    ParseMode,
 };
 
 use super::{Deps, HandlerResult, reply};
@@ -88,13 +88,7 @@ fn popular(deps: &Deps) -> anyhow::Result<Vec<InlineQueryResult>> {
 fn result(article: &crate::content::Article, summary: &str) -> InlineQueryResult {
     let content = InputMessageContentText::new(reply::card_html(article, summary))
         .parse_mode(ParseMode::Html)
-        .link_preview_options(LinkPreviewOptions {
-            is_disabled: true,
-            url: None,
-            prefer_small_media: false,
-            prefer_large_media: false,
-            show_above_text: false,
-        });
+        .link_preview_options(super::no_link_preview());
     let description: String = summary.chars().take(120).collect();
     InlineQueryResult::Article(
         InlineQueryResultArticle::new(
