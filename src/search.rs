@@ -56,6 +56,10 @@ pub struct Tuning {
     pub qtype_weight: f32,
     /// Boost of neighbouring question words found close together; 0 disables it.
     pub proximity_weight: f32,
+    /// Least idf (about `ln(1 / share of articles)`) of both words of a proximity pair:
+    /// common words land near each other by chance, and their long posting lists make
+    /// phrase matching the slowest part of a search on a large library.
+    pub proximity_min_idf: f32,
 }
 
 impl Default for Tuning {
@@ -69,6 +73,7 @@ impl Default for Tuning {
             unknown_scale: 1.0,
             qtype_weight: 1.0,
             proximity_weight: 0.5,
+            proximity_min_idf: 2.3,
         }
     }
 }
@@ -103,6 +108,7 @@ impl std::str::FromStr for Tuning {
                 "unknown" => &mut t.unknown_scale,
                 "qtype" => &mut t.qtype_weight,
                 "proximity" => &mut t.proximity_weight,
+                "proxidf" => &mut t.proximity_min_idf,
                 other => return Err(format!("unknown tuning knob {other:?}")),
             };
             *slot = value;
@@ -377,7 +383,12 @@ impl Index {
         }
         let extra = boost::question_type(question, f.title, t.qtype_weight)
             .into_iter()
-            .chain(boost::proximity(plan, &fields, t.proximity_weight));
+            .chain(boost::proximity(
+                plan,
+                &fields,
+                t.proximity_weight,
+                t.proximity_min_idf,
+            ));
         clauses.extend(extra.map(|q| (Occur::Should, q)));
         BooleanQuery::new(clauses)
     }

@@ -134,22 +134,28 @@ pub fn question_type(question: &str, title: Field, weight: f32) -> Vec<Box<dyn Q
         .collect()
 }
 
-/// Sloppy phrase clauses for neighbouring single-word concepts, in each of `fields`.
-pub fn proximity(plan: &QueryPlan, fields: &[(Field, f32)], weight: f32) -> Vec<Box<dyn Query>> {
+/// Sloppy phrase clauses for neighbouring concepts whose idf is at least `min_idf`, in each
+/// of `fields`.
+pub fn proximity(
+    plan: &QueryPlan,
+    fields: &[(Field, f32)],
+    weight: f32,
+    min_idf: f32,
+) -> Vec<Box<dyn Query>> {
     if weight <= 0.0 {
         return Vec::new();
     }
-    let stems: Vec<&str> = plan
+    let pairs = plan
         .concepts
-        .iter()
-        .map(|c| c.variants[0].stem.as_str())
-        .collect();
+        .windows(2)
+        .filter(|pair| pair.iter().all(|c| c.idf >= min_idf))
+        .take(MAX_PAIRS);
     let mut out: Vec<Box<dyn Query>> = Vec::new();
-    for pair in stems.windows(2).take(MAX_PAIRS) {
+    for pair in pairs {
         for &(field, field_weight) in fields {
             let terms = pair
                 .iter()
-                .map(|s| Term::from_field_text(field, s))
+                .map(|c| Term::from_field_text(field, &c.variants[0].stem))
                 .collect();
             let mut phrase = PhraseQuery::new(terms);
             phrase.set_slop(PROXIMITY_SLOP);
