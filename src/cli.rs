@@ -1,4 +1,7 @@
-//! The command line: `healthbot [run]`, `healthbot ask`, `healthbot check-content`.
+//! The command line: `healthbot [run]`, `healthbot ask`, `healthbot eval`,
+//! `healthbot check-content`.
+
+mod eval;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +32,8 @@ pub enum Command {
     Run,
     /// Answer questions from the library without Telegram.
     Ask(AskArgs),
+    /// Score the matcher on a judged benchmark: top-1, MRR@10, nDCG@10, recall@10, speed.
+    Eval(eval::EvalArgs),
     /// Validate every file in CONTENT_DIR; exits non-zero on any problem.
     CheckContent,
 }
@@ -69,6 +74,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Run => run_bot(),
         Command::Ask(args) => ask(&args),
+        Command::Eval(args) => eval::run(&args).map(|()| ExitCode::SUCCESS),
         Command::CheckContent => check_content(),
     };
     match result {
@@ -183,6 +189,18 @@ pub fn corpus_engine(
     config: &Config,
     tuning: crate::search::Tuning,
 ) -> anyhow::Result<Engine> {
+    let articles = load_corpus(path)?;
+    Ok(Engine::new(
+        Index::build_with(&articles, synonyms(config)?, tuning)?,
+        safety(config),
+    ))
+}
+
+/// Reads a JSONL corpus (`{"id","title","url","body","tags"?}` per line) as articles.
+///
+/// # Errors
+/// Fails on unreadable files or malformed lines, naming the line.
+pub fn load_corpus(path: &Path) -> anyhow::Result<Vec<Article>> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut articles = Vec::new();
@@ -205,10 +223,7 @@ pub fn corpus_engine(
             body: doc.body,
         });
     }
-    Ok(Engine::new(
-        Index::build_with(&articles, synonyms(config)?, tuning)?,
-        safety(config),
-    ))
+    Ok(articles)
 }
 
 /// The synonym groups in CONTENT_DIR, or the bundled ones when it has none.

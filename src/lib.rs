@@ -7,6 +7,7 @@
 //! - [`search`]: the tantivy index and question matching.
 //! - [`summary`]: the question-focused extractive summary.
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
+//! - [`eval`]: ranking metrics, latency percentiles and peak memory for `healthbot eval`.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
@@ -20,6 +21,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod eval;
 pub mod flood;
 pub mod handlers;
 pub mod safety;

@@ -6,6 +6,7 @@
 //! what the answer layer uses as its confidence, because unlike a BM25 score it means the same
 //! thing for every question and every corpus size.
 
+mod boost;
 mod query;
 mod synonyms;
 mod vocabulary;
@@ -51,6 +52,14 @@ pub struct Tuning {
     pub coverage_power: f32,
     /// Weight of a word no article contains, as a share of the largest idf.
     pub unknown_scale: f32,
+    /// Boost of a title that names the question's type ("why" -> causes); 0 disables it.
+    pub qtype_weight: f32,
+    /// Boost of neighbouring question words found close together; 0 disables it.
+    pub proximity_weight: f32,
+    /// Least idf (about `ln(1 / share of articles)`) of both words of a proximity pair:
+    /// common words land near each other by chance, and their long posting lists make
+    /// phrase matching the slowest part of a search on a large library.
+    pub proximity_min_idf: f32,
 }
 
 impl Default for Tuning {
@@ -62,6 +71,9 @@ impl Default for Tuning {
             coverage_floor: 0.3,
             coverage_power: 2.0,
             unknown_scale: 1.0,
+            qtype_weight: 1.0,
+            proximity_weight: 0.5,
+            proximity_min_idf: 2.3,
         }
     }
 }
@@ -94,6 +106,9 @@ impl std::str::FromStr for Tuning {
                 "floor" => &mut t.coverage_floor,
                 "power" => &mut t.coverage_power,
                 "unknown" => &mut t.unknown_scale,
+                "qtype" => &mut t.qtype_weight,
+                "proximity" => &mut t.proximity_weight,
+                "proxidf" => &mut t.proximity_min_idf,
                 other => return Err(format!("unknown tuning knob {other:?}")),
             };
             *slot = value;
@@ -257,7 +272,7 @@ impl Index {
             });
         }
         let searcher = self.inner.reader.searcher();
-        let query = self.bm25_query(&plan);
+        let query = self.bm25_query(question, &plan);
         let top = searcher.search(&query, &TopDocs::with_limit(limit.max(CANDIDATES)))?;
         let coverage = self.coverage(&searcher, &plan, top.iter().map(|(_, a)| *a))?;
         let known = plan.known_share(&self.vocab());
@@ -365,16 +380,17 @@ impl Index {
         Ok(out)
     }
 
-    fn bm25_query(&self, plan: &QueryPlan) -> BooleanQuery {
+    fn bm25_query(&self, question: &str, plan: &QueryPlan) -> BooleanQuery {
         let f = self.inner.fields;
         let t = self.inner.tuning;
+        let fields = [
+            (f.title, t.title_weight),
+            (f.tags, t.tags_weight),
+            (f.body, t.body_weight),
+        ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (stem, weight) in plan.weighted_stems() {
-            for (field, field_weight) in [
-                (f.title, t.title_weight),
-                (f.tags, t.tags_weight),
-                (f.body, t.body_weight),
-            ] {
+            for (field, field_weight) in fields {
                 let term = TermQuery::new(
                     Term::from_field_text(field, stem),
                     IndexRecordOption::WithFreqs,
@@ -385,6 +401,15 @@ impl Index {
                 ));
             }
         }
+        let extra = boost::question_type(question, f.title, t.qtype_weight)
+            .into_iter()
+            .chain(boost::proximity(
+                plan,
+                &fields,
+                t.proximity_weight,
+                t.proximity_min_idf,
+            ));
+        clauses.extend(extra.map(|q| (Occur::Should, q)));
         BooleanQuery::new(clauses)
     }
 

@@ -3,6 +3,7 @@
 
 mod bot;
 mod cli;
+mod eval;
 mod fake_api_checks;
 mod frontend;
 mod library;
