@@ -38,6 +38,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     }
     set_command_menu(&raw, &config).await;
     let bot: TgBot = raw.throttle(teloxide::adaptors::throttle::Limits::default());
+    let (stop_tips, tips_stopped) = tokio::sync::oneshot::channel::<()>();
+    let tips = tokio::spawn(crate::tips::run(
+        store.clone(),
+        handlers::tips::TelegramNotifier::new(bot.clone()),
+        crate::tips::SystemClock,
+        async {
+            // A dropped sender also means "stop".
+            let _ = tips_stopped.await;
+        },
+    ));
     let deps = Deps {
         engine,
         store: store.clone(),
@@ -62,6 +72,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     });
     log::info!("polling for updates ({:?} after start)", started.elapsed());
     dispatcher.dispatch().await;
+    let _ = stop_tips.send(());
+    match tips.await {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => log::error!("the daily-tips task failed: {err:#}"),
+        Err(err) => log::error!("the daily-tips task panicked: {err}"),
+    }
     store.flush()?;
     log::info!("stopped cleanly");
     Ok(())

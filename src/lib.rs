@@ -9,6 +9,7 @@
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
+//! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
@@ -25,3 +26,4 @@ pub mod search;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod tips;

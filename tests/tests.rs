@@ -6,4 +6,5 @@ mod cli;
 mod fake_api_checks;
 mod library;
 mod quality;
+mod tips;
 mod util;
