@@ -8,14 +8,15 @@
 
 use std::path::{Path, PathBuf};
 
-mod subscriptions;
-
-pub use subscriptions::{DueEntry, Subscription};
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::content::{Article, Tip};
+
+mod preferences;
+mod subscriptions;
+
+pub use subscriptions::{DueEntry, Subscription};
 
 const ARTICLES: &str = "articles.v1";
 const TIPS: &str = "tips.v1";

@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
-use super::{SUBSCRIPTIONS, Store, StoreError, USERS, User, decode, encode, get};
+use super::{SUBSCRIPTIONS, Store, StoreError, decode, encode, get};
 use crate::tips::rotation::Seen;
 
 const DUE: &str = "tips_due.v1";
-const SEEN: &str = "tips_seen.v1";
+/// Per-user tip rotation state, written with the subscription when a tip is claimed.
+pub(super) const SEEN: &str = "tips_seen.v1";
 
 /// A daily-tip subscription. Fields added after v1 default, so old records still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,15 +120,8 @@ impl Store {
             (&subs, &due)
                 .transaction(|(subs, due)| {
                     for (user_id, next) in chunk {
-                        let key = user_id.to_be_bytes();
-                        let old = read_subscription(subs, &key)?;
-                        if let Some(at) = old.as_ref().and_then(Subscription::indexed_due) {
-                            due.remove(&due_key(at, *user_id)[..])?;
-                        }
-                        subs.insert(&key[..], encode(next))?;
-                        if let Some(at) = next.indexed_due() {
-                            due.insert(&due_key(at, *user_id)[..], &[][..])?;
-                        }
+                        let old = read_subscription(subs, &user_id.to_be_bytes())?;
+                        write_subscription(subs, due, *user_id, old.as_ref(), Some(next))?;
                     }
                     Ok(())
                 })
@@ -229,50 +223,6 @@ impl Store {
         }
     }
 
-    /// The user's tip rotation state (empty for new users).
-    ///
-    /// # Errors
-    /// Returns a storage or decoding error.
-    pub fn seen_tips(&self, user_id: u64) -> Result<Seen, StoreError> {
-        Ok(get(&self.db.open_tree(SEEN)?, SEEN, &user_id.to_be_bytes())?.unwrap_or_default())
-    }
-
-    /// Saves the user's tip rotation state (not flushed: losing it only risks a repeat).
-    ///
-    /// # Errors
-    /// Returns a storage error.
-    pub fn save_seen_tips(&self, user_id: u64, seen: &Seen) -> Result<(), StoreError> {
-        self.db
-            .open_tree(SEEN)?
-            .insert(user_id.to_be_bytes(), encode(seen))?;
-        Ok(())
-    }
-
-    /// The timezone the user chose with `/timezone` or `/subscribe`, if any.
-    ///
-    /// # Errors
-    /// Returns a storage or decoding error.
-    pub fn user_timezone(&self, user_id: u64) -> Result<Option<String>, StoreError> {
-        let user: Option<User> = get(&self.db.open_tree(USERS)?, USERS, &user_id.to_be_bytes())?;
-        Ok(user.and_then(|u| u.timezone))
-    }
-
-    /// Remembers the user's timezone and flushes.
-    ///
-    /// # Errors
-    /// Returns a storage or decoding error.
-    pub fn set_user_timezone(&self, user_id: u64, timezone: &str) -> Result<(), StoreError> {
-        let tree = self.db.open_tree(USERS)?;
-        let key = user_id.to_be_bytes();
-        let mut user = get::<User>(&tree, USERS, &key)?.unwrap_or_else(|| User {
-            first_seen: Utc::now(),
-            timezone: None,
-        });
-        user.timezone = Some(timezone.to_owned());
-        tree.insert(key, encode(&user))?;
-        self.flush()
-    }
-
     /// Removes the rotation state, subscription and due entry of a user, without flushing.
     pub(super) fn forget_tips(&self, user_id: u64) -> Result<(), StoreError> {
         self.swap_subscription(user_id, None, |_| Ok(Change::Remove))?;
@@ -306,20 +256,7 @@ impl Store {
                     Change::Remove => None,
                     Change::Put(next) => Some(next),
                 };
-                if let Some(at) = old.as_ref().and_then(Subscription::indexed_due) {
-                    due.remove(&due_key(at, user_id)[..])?;
-                }
-                match &next {
-                    Some(next) => {
-                        subs.insert(&key[..], encode(next))?;
-                        if let Some(at) = next.indexed_due() {
-                            due.insert(&due_key(at, user_id)[..], &[][..])?;
-                        }
-                    }
-                    None => {
-                        subs.remove(&key[..])?;
-                    }
-                }
+                write_subscription(subs, due, user_id, old.as_ref(), next.as_ref())?;
                 if let Some(seen) = seen {
                     seen_tree.insert(&key[..], encode(seen))?;
                 }
@@ -337,6 +274,32 @@ enum Change {
     Keep,
     Remove,
     Put(Subscription),
+}
+
+/// Inside a transaction: replaces `old` with `next` (or removes it) and moves the due entry.
+fn write_subscription(
+    subs: &TransactionalTree,
+    due: &TransactionalTree,
+    user_id: u64,
+    old: Option<&Subscription>,
+    next: Option<&Subscription>,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let key = user_id.to_be_bytes();
+    if let Some(at) = old.and_then(Subscription::indexed_due) {
+        due.remove(&due_key(at, user_id)[..])?;
+    }
+    match next {
+        Some(next) => {
+            subs.insert(&key[..], encode(next))?;
+            if let Some(at) = next.indexed_due() {
+                due.insert(&due_key(at, user_id)[..], &[][..])?;
+            }
+        }
+        None => {
+            subs.remove(&key[..])?;
+        }
+    }
+    Ok(())
 }
 
 fn read_subscription(
@@ -484,16 +447,5 @@ mod tests {
         .unwrap();
         let s = store.subscription(5).unwrap().unwrap();
         assert_eq!((s.paused, s.next_due, s.last_served), (false, None, None));
-    }
-
-    #[test]
-    fn user_timezone_is_remembered() {
-        let store = Store::temporary().unwrap();
-        assert_eq!(store.user_timezone(4).unwrap(), None);
-        store.set_user_timezone(4, "Europe/Berlin").unwrap();
-        assert_eq!(
-            store.user_timezone(4).unwrap().as_deref(),
-            Some("Europe/Berlin")
-        );
     }
 }
