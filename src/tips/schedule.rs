@@ -55,7 +55,7 @@ pub fn due_on(date: NaiveDate, at: NaiveTime, tz: Tz) -> DateTime<Utc> {
             LocalResult::Ambiguous(first, _) => return first.with_timezone(&Utc),
             LocalResult::None => {
                 // Step to the next whole minute: transitions happen on minute boundaries.
-                let to_minute = 60 - i64::from(local.and_utc().timestamp().rem_euclid(60));
+                let to_minute = 60 - local.and_utc().timestamp().rem_euclid(60);
                 local += Duration::seconds(to_minute);
             }
         }
