@@ -166,7 +166,8 @@ mod tests {
 
     #[test]
     fn next_due_follows_the_local_date_not_the_utc_date() {
-        // 23:30 UTC is already the next morning in Tokyo and still the evening before in LA.
+        // 23:30 UTC is already the next morning in Tokyo and Kolkata, still the evening before
+        // in Los Angeles.
         let after = utc("2026-06-01T23:30:00Z");
         assert_eq!(
             next_due(after, hm(9, 0), chrono_tz::Asia::Tokyo),
@@ -178,7 +179,7 @@ mod tests {
         );
         assert_eq!(
             next_due(after, hm(5, 15), chrono_tz::Asia::Kolkata),
-            utc("2026-06-02T23:45:00Z")
+            utc("2026-06-01T23:45:00Z")
         );
     }
 
