@@ -255,3 +255,72 @@ async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_tha
     let rejected = api.rejections();
     assert!(rejected.is_empty(), "rejected: {rejected:#?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_time_or_zone_is_refused_with_an_example_and_nothing_is_saved() {
+    let api = FakeBotApi::start(TEST_TOKEN).await;
+    let bot = BotProcess::start(&api.url());
+    let user = 9501;
+    api.push_private_text(user, "/subscribe 25:00 UTC");
+    api.push_private_text(user, "/subscribe 07:30 Mars/Olympus");
+    api.push_private_text(user, "/settings");
+    let sent = api.wait_for_messages(user, 3, WAIT).await;
+    assert_eq!(sent.len(), 3, "log:\n{}", bot.log());
+    assert!(
+        sent[0].visible_text.contains("not a time of day"),
+        "{}",
+        sent[0].visible_text
+    );
+    assert!(
+        sent[1].visible_text.contains("not a timezone"),
+        "{}",
+        sent[1].visible_text
+    );
+    for refusal in &sent[..2] {
+        assert!(
+            refusal
+                .visible_text
+                .contains("/subscribe 07:30 Europe/Berlin"),
+            "{}",
+            refusal.visible_text
+        );
+    }
+    assert!(
+        sent[2].visible_text.contains("no daily tip"),
+        "{}",
+        sent[2].visible_text
+    );
+    let rejected = api.rejections();
+    assert!(rejected.is_empty(), "rejected: {rejected:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bare_subscribe_offers_times_and_a_button_subscribes_in_the_saved_zone() {
+    let api = FakeBotApi::start(TEST_TOKEN).await;
+    let bot = BotProcess::start(&api.url());
+    let user = 9601;
+    api.push_private_text(user, "/timezone europe/berlin");
+    api.push_private_text(user, "/subscribe");
+    let sent = api.wait_for_messages(user, 2, WAIT).await;
+    assert_eq!(sent.len(), 2, "log:\n{}", bot.log());
+    assert!(
+        sent[0].visible_text.contains("Europe/Berlin"),
+        "{}",
+        sent[0].visible_text
+    );
+    let offer = &sent[1];
+    assert!(
+        callback_data(offer).contains(&"t:time:07:00".to_owned()),
+        "{offer:?}"
+    );
+    api.push_callback(user, user, offer.message_id, "t:time:07:00");
+    let sent = api.wait_for_messages(user, 3, WAIT).await;
+    let confirmation = &sent.last().expect("a confirmation").visible_text;
+    assert!(
+        confirmation.contains("every day at 07:00 (Europe/Berlin)"),
+        "{confirmation}"
+    );
+    assert!(confirmation.contains("Next tip:"), "{confirmation}");
+    let rejected = api.rejections();
+    assert!(rejected.is_empty(), "rejected: {rejected:#?}");
+}
