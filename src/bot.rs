@@ -54,6 +54,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         .webhook_url
         .clone()
         .map(|url| webhooks::Options::new(config.webhook_listen, url));
+    let (stop_tips, tips_stopped) = tokio::sync::oneshot::channel::<()>();
+    let tips = tokio::spawn(crate::tips::run(
+        store.clone(),
+        handlers::tips::TelegramNotifier::new(bot.clone()),
+        crate::tips::SystemClock,
+        async {
+            // A dropped sender also means "stop".
+            let _ = tips_stopped.await;
+        },
+    ));
     let deps = Deps {
         engine,
         store: store.clone(),
@@ -78,7 +88,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
     });
     let listener_errors = LoggingErrorHandler::with_custom_text("the update listener failed");
-    match webhook {
+    // Stop the tips task whichever way dispatching ends, then report a dispatch error.
+    let dispatched = match webhook {
         Some(options) => {
             log::info!(
                 "webhook listening on {} ({:?} after start)",
@@ -90,16 +101,23 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 .context("cannot set up the webhook")?;
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
-                .await?;
+                .await
         }
         None => {
             let listener = update_listeners::polling_default(bot).await;
             log::info!("polling for updates ({:?} after start)", started.elapsed());
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
-                .await?;
+                .await
         }
+    };
+    let _ = stop_tips.send(());
+    match tips.await {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => log::error!("the daily-tips task failed: {err:#}"),
+        Err(err) => log::error!("the daily-tips task panicked: {err}"),
     }
+    dispatched?;
     store.flush()?;
     log::info!("stopped cleanly");
     Ok(())

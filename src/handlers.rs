@@ -113,16 +113,38 @@ pub(crate) async fn admit(bot: &TgBot, msg: &Message, deps: &Deps) -> anyhow::Re
 
 /// Sends an HTML reply without link previews, which would push the answer off screen.
 ///
-/// Transient failures (network, 5xx) are retried with backoff; 429 is waited out by the
-/// `Throttle` adaptor. A chat that blocked the bot (403) is logged and not retried.
+/// A chat that can no longer receive messages (blocked, kicked: 403) is logged and not
+/// retried; the reply is simply dropped. See [`deliver_html`] for everything else.
 pub(crate) async fn send_html(
     bot: &TgBot,
     chat: ChatId,
     html: String,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> HandlerResult {
+    match deliver_html(bot, chat, html, keyboard).await {
+        Err(err) if is_unreachable_chat(&err) => {
+            log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
+            Ok(())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Sends an HTML message, retrying transient failures (network, 5xx) with backoff; 429 is
+/// waited out by the `Throttle` adaptor. Every other error is returned, so callers such as
+/// the daily-tips task can act on a chat that is gone.
+///
+/// # Errors
+/// The last error once retries are exhausted, or the first non-transient one.
+pub(crate) async fn deliver_html(
+    bot: &TgBot,
+    chat: ChatId,
+    html: String,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> Result<(), RequestError> {
     let mut delay = Duration::from_millis(500);
-    for attempt in 1..=SEND_ATTEMPTS {
+    let mut attempt = 1;
+    loop {
         let mut request = bot
             .send_message(chat, html.clone())
             .parse_mode(ParseMode::Html)
@@ -132,19 +154,15 @@ pub(crate) async fn send_html(
         }
         match request.await {
             Ok(_) => return Ok(()),
-            Err(err) if is_unreachable_chat(&err) => {
-                log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
-                return Ok(());
-            }
             Err(err) if is_transient(&err) && attempt < SEND_ATTEMPTS => {
                 log::warn!("sending to chat {chat} failed ({err}); retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
                 delay *= 2;
+                attempt += 1;
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => return Err(err),
         }
     }
-    Ok(())
 }
 
 /// Link previews off: a preview card would push the answer itself off screen.
@@ -170,8 +188,9 @@ pub fn is_unreachable_chat(err: &RequestError) -> bool {
                 | ApiError::UserDeactivated
                 | ApiError::CantInitiateConversation
                 | ApiError::CantTalkWithBots
+                | ApiError::ChatNotFound
         )
-    )
+    ) || matches!(err, RequestError::Api(ApiError::Unknown(text)) if text.starts_with("Forbidden"))
 }
 
 /// Whether an error may go away if the same request is sent again shortly.

@@ -11,6 +11,7 @@
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
+//! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
@@ -29,3 +30,4 @@ pub mod search;
 pub mod store;
 pub mod summary;
 pub mod text;
+pub mod tips;

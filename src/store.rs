@@ -8,10 +8,15 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::content::{Article, Tip};
+
+mod preferences;
+mod subscriptions;
+
+pub use subscriptions::{DueEntry, Subscription};
 
 const ARTICLES: &str = "articles.v1";
 const TIPS: &str = "tips.v1";
@@ -32,6 +37,9 @@ pub enum StoreError {
     Open { path: PathBuf, source: sled::Error },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+    /// A compare-and-swap found the record changed since it was read; nothing was written.
+    #[error("the record changed while it was being updated")]
+    Conflict,
     #[error("stored record {key:?} in {tree} is unreadable: {source}")]
     Corrupt {
         tree: &'static str,
@@ -61,14 +69,6 @@ pub struct StoredArticle {
     #[serde(default)]
     pub deleted: bool,
     pub updated_at: DateTime<Utc>,
-}
-
-/// A daily-tip subscription.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subscription {
-    pub chat_id: i64,
-    pub at: NaiveTime,
-    pub timezone: String,
 }
 
 /// A user the bot has talked to.
@@ -321,43 +321,6 @@ impl Store {
         Ok(self.db.open_tree(USERS)?.len())
     }
 
-    /// Saves a subscription and flushes it.
-    ///
-    /// # Errors
-    /// Returns a storage error.
-    pub fn subscribe(&self, user_id: u64, subscription: &Subscription) -> Result<(), StoreError> {
-        self.db
-            .open_tree(SUBSCRIPTIONS)?
-            .insert(user_id.to_be_bytes(), encode(subscription))?;
-        self.flush()
-    }
-
-    /// A user's subscription, if any.
-    ///
-    /// # Errors
-    /// Returns a storage or decoding error.
-    pub fn subscription(&self, user_id: u64) -> Result<Option<Subscription>, StoreError> {
-        get(
-            &self.db.open_tree(SUBSCRIPTIONS)?,
-            SUBSCRIPTIONS,
-            &user_id.to_be_bytes(),
-        )
-    }
-
-    /// Removes a subscription and flushes. Returns whether there was one.
-    ///
-    /// # Errors
-    /// Returns a storage error.
-    pub fn unsubscribe(&self, user_id: u64) -> Result<bool, StoreError> {
-        let removed = self
-            .db
-            .open_tree(SUBSCRIPTIONS)?
-            .remove(user_id.to_be_bytes())?
-            .is_some();
-        self.flush()?;
-        Ok(removed)
-    }
-
     /// Deletes everything stored about one user (for `/forget`) and flushes.
     ///
     /// Every per-user tree must be cleared here; anonymous counts (feedback, unanswered
@@ -366,10 +329,8 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn forget_user(&self, user_id: u64) -> Result<(), StoreError> {
-        let key = user_id.to_be_bytes();
-        for tree in [USERS, SUBSCRIPTIONS] {
-            self.db.open_tree(tree)?.remove(key)?;
-        }
+        self.forget_tips(user_id)?;
+        self.db.open_tree(USERS)?.remove(user_id.to_be_bytes())?;
         self.flush()
     }
 
@@ -607,13 +568,23 @@ mod tests {
         store.touch_user(7).unwrap();
         let sub = Subscription {
             chat_id: 7,
-            at: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            at: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
             timezone: "UTC".into(),
+            paused: false,
+            next_due: Some(Utc::now()),
+            last_served: None,
         };
-        store.subscribe(7, &sub).unwrap();
+        store.save_subscription(7, &sub).unwrap();
+        let seen = crate::tips::rotation::Seen {
+            round: 0,
+            ids: vec!["b1".into()],
+        };
+        store.save_seen_tips(7, &seen).unwrap();
         store.forget_user(7).unwrap();
         assert_eq!(store.user_count().unwrap(), 0);
         assert!(store.subscription(7).unwrap().is_none());
+        assert_eq!(store.first_due().unwrap(), None);
+        assert_eq!(store.seen_tips(7).unwrap(), Default::default());
     }
 
     #[test]

@@ -8,4 +8,5 @@ mod fake_api_checks;
 mod frontend;
 mod library;
 mod quality;
+mod tips;
 mod util;

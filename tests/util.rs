@@ -90,6 +90,22 @@ impl BotProcess {
     /// Starts `healthbot run` with extra environment variables.
     pub fn start_with(api_url: &str, env: &[(&str, &str)]) -> Self {
         let (dir, data_dir) = scratch();
+        Self::spawn(api_url, env, data_dir, dir)
+    }
+
+    /// Starts `healthbot run` on an existing DATA_DIR, e.g. to restart after a kill -9.
+    /// The caller keeps `data_dir` alive; the log goes to a fresh temporary folder.
+    pub fn start_in(api_url: &str, data_dir: &Path) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::spawn(api_url, &[], data_dir.to_owned(), dir)
+    }
+
+    fn spawn(
+        api_url: &str,
+        env: &[(&str, &str)],
+        data_dir: PathBuf,
+        dir: tempfile::TempDir,
+    ) -> Self {
         let log_path = dir.path().join("bot.log");
         let log = std::fs::File::create(&log_path).expect("log file");
         let child = healthbot(&data_dir)

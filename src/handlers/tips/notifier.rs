@@ -1,0 +1,64 @@
+//! [`TelegramNotifier`]: the tips delivery task's way out, over the throttled bot.
+
+use teloxide::RequestError;
+use teloxide::prelude::*;
+
+use super::view;
+use crate::bot::TgBot;
+use crate::content::Tip;
+use crate::handlers::{deliver_html, is_unreachable_chat};
+use crate::tips::{Notifier, NotifyError};
+
+/// Sends daily tips through the throttled bot, which paces them under Telegram's limits and
+/// waits out 429 `retry_after` before retrying.
+#[derive(Clone)]
+pub struct TelegramNotifier {
+    bot: TgBot,
+}
+
+impl TelegramNotifier {
+    /// A notifier sending through `bot`.
+    pub fn new(bot: TgBot) -> Self {
+        Self { bot }
+    }
+}
+
+impl Notifier for TelegramNotifier {
+    async fn send_tip(&self, chat_id: i64, tip: &Tip) -> Result<(), NotifyError> {
+        let html = view::tip_html(tip);
+        let keyboard = Some(view::tip_keyboard(true));
+        deliver_html(&self.bot, ChatId(chat_id), html, keyboard)
+            .await
+            .map_err(|err| classify(&err))
+    }
+}
+
+/// Sorts a failed send into "never try this chat again" and everything else. teloxide hides
+/// the token in network errors, so these texts are safe to log.
+fn classify(err: &RequestError) -> NotifyError {
+    if is_unreachable_chat(err) {
+        NotifyError::Gone(err.to_string())
+    } else {
+        NotifyError::Failed(err.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use teloxide::ApiError;
+
+    #[test]
+    fn blocked_and_forbidden_chats_are_gone_other_errors_are_not() {
+        let gone = |e: ApiError| matches!(classify(&RequestError::Api(e)), NotifyError::Gone(_));
+        assert!(gone(ApiError::BotBlocked));
+        assert!(gone(ApiError::UserDeactivated));
+        assert!(gone(ApiError::Unknown(
+            "Forbidden: bot was kicked from the group chat".into()
+        )));
+        assert!(!gone(ApiError::MessageTextIsEmpty));
+        assert!(!gone(ApiError::Unknown(
+            "Bad Request: something else".into()
+        )));
+    }
+}

@@ -1,0 +1,59 @@
+//! Fakes for the tips boundary traits: a notifier that records sends and a clock that
+//! follows tokio's (pausable) time.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use super::{Clock, Notifier, NotifyError};
+use crate::content::Tip;
+
+/// Records every tip "sent"; chats in `gone` answer like a user who blocked the bot.
+#[derive(Clone, Default)]
+pub struct RecordingNotifier {
+    pub sent: Arc<Mutex<Vec<(i64, String)>>>,
+    pub gone: Arc<Mutex<HashSet<i64>>>,
+}
+
+impl RecordingNotifier {
+    /// The chats sent to so far, in order.
+    pub fn chats(&self) -> Vec<i64> {
+        self.sent.lock().unwrap().iter().map(|(c, _)| *c).collect()
+    }
+}
+
+impl Notifier for RecordingNotifier {
+    async fn send_tip(&self, chat_id: i64, tip: &Tip) -> Result<(), NotifyError> {
+        if self.gone.lock().unwrap().contains(&chat_id) {
+            return Err(NotifyError::Gone(
+                "Forbidden: bot was blocked by the user".into(),
+            ));
+        }
+        self.sent.lock().unwrap().push((chat_id, tip.text.clone()));
+        Ok(())
+    }
+}
+
+/// Wall-clock time that starts at `origin` and advances with `tokio::time`, so
+/// `#[tokio::test(start_paused = true)]` tests move both together.
+pub struct TokioClock {
+    origin: DateTime<Utc>,
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    pub fn starting_at(origin: DateTime<Utc>) -> Self {
+        Self {
+            origin,
+            start: tokio::time::Instant::now(),
+        }
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        let elapsed = tokio::time::Instant::now() - self.start;
+        self.origin + chrono::Duration::from_std(elapsed).unwrap()
+    }
+}
