@@ -19,7 +19,7 @@ use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
 
 use crate::answer::Engine;
 use crate::bot::TgBot;
-use crate::commands::{AdminCommand, Command};
+use crate::commands::Command;
 use crate::config::Config;
 use crate::store::Store;
 
@@ -36,15 +36,16 @@ pub struct Deps {
 
 /// The whole update-handling tree.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
-    let admin_commands = dptree::entry()
-        .filter_command::<AdminCommand>()
-        .branch(
-            dptree::filter(|msg: Message, deps: Deps| is_admin(&msg, &deps))
-                .endpoint(admin::handle),
-        )
-        .branch(dptree::endpoint(|bot: TgBot, msg: Message| {
-            admin::refuse(bot, msg)
-        }));
+    // Admin commands come from text or, for `/import`, a document's caption.
+    let admin_commands =
+        dptree::filter_map(|msg: Message, me: teloxide::types::Me| admin::parse_command(&msg, &me))
+            .branch(
+                dptree::filter(|msg: Message, deps: Deps| is_admin(&msg, &deps))
+                    .endpoint(admin::handle),
+            )
+            .branch(dptree::endpoint(|bot: TgBot, msg: Message| {
+                admin::refuse(bot, msg)
+            }));
     let private = dptree::filter(|msg: Message| msg.chat.is_private());
     let messages = Update::filter_message()
         .branch(admin_commands)
@@ -52,6 +53,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             dptree::entry()
                 .filter_command::<Command>()
                 .endpoint(on_command),
+        )
+        .branch(
+            dptree::filter(|msg: Message, deps: Deps| admin::dialogue::is_active(&msg, &deps))
+                .endpoint(admin::dialogue::on_message),
         )
         .branch(private.endpoint(ask::on_message));
     dptree::entry()

@@ -9,6 +9,8 @@
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
+//! - [`library`]: admin curation of the library (add, edit, delete, import, export).
+//! - [`stats`]: the admin's work queue: usage figures and what to write next.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
@@ -20,8 +22,10 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod handlers;
+pub mod library;
 pub mod safety;
 pub mod search;
+pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod text;
