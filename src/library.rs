@@ -150,20 +150,28 @@ impl Library {
         Ok(articles)
     }
 
-    /// Imports parsed records all or nothing: every record is checked first and any problem
-    /// rejects the whole import with every problem listed.
+    /// Imports a `.jsonl` or `.md` file all or nothing: every record is checked first and any
+    /// problem rejects the whole file, with every problem listed by line.
     ///
     /// # Errors
     /// [`LibraryError::Rejected`] with each bad line, or a storage error.
     pub fn import(
         &self,
-        incoming: Vec<Incoming>,
-        source: &str,
+        file_name: &str,
+        bytes: &[u8],
         by: &Actor,
     ) -> Result<ImportReport, LibraryError> {
+        let (incoming, mut problems) = transfer::parse_lenient(file_name, bytes);
         let _guard = lock();
         let live = self.live()?;
-        let plan = transfer::plan(&live, incoming).map_err(LibraryError::Rejected)?;
+        let plan = transfer::plan(&live, incoming).unwrap_or_else(|more| {
+            problems.extend(more);
+            Vec::new()
+        });
+        if !problems.is_empty() {
+            problems.sort_by_key(|p| p.line);
+            return Err(LibraryError::Rejected(problems));
+        }
         let mut report = ImportReport::default();
         let mut changed = Vec::new();
         for article in plan {
@@ -178,7 +186,7 @@ impl Library {
         }
         if !changed.is_empty() {
             let action = format!(
-                "import {source}: {} added, {} updated",
+                "import {file_name}: {} added, {} updated",
                 report.added, report.updated
             );
             self.write(changed, vec![], by, action)?;

@@ -33,8 +33,8 @@ fn draft(title: &str, body: &str) -> Draft {
     }
 }
 
-fn jsonl(lines: &[&str]) -> Vec<Incoming> {
-    parse_import("x.jsonl", lines.join("\n").as_bytes()).unwrap()
+fn jsonl(lines: &[&str]) -> Vec<u8> {
+    lines.join("\n").into_bytes()
 }
 
 #[test]
@@ -109,23 +109,21 @@ fn deleted_article_leaves_the_index() {
 #[test]
 fn import_with_a_bad_line_writes_nothing_and_names_each_line() {
     let lib = library();
-    let records = parse_import(
-        "x.jsonl",
-        concat!(
-            r#"{"title":"Ok","url":"https://a.org/x","body":"Fine."}"#,
-            "\n",
-            r#"{"title":"Bad","url":"http://a.org/x","body":"Fine."}"#,
-            "\n",
-            r#"{"title":"Empty","url":"https://a.org/x","body":" "}"#,
-        )
-        .as_bytes(),
-    )
-    .unwrap();
-    let Err(LibraryError::Rejected(problems)) = lib.import(records, "x.jsonl", &admin()) else {
+    let file = concat!(
+        r#"{"title":"Ok","url":"https://a.org/x","body":"Fine."}"#,
+        "\n",
+        r#"{"title":"Bad","url":"http://a.org/x","body":"Fine."}"#,
+        "\n",
+        r#"{"title":"Empty","url":"https://a.org/x","body":" "}"#,
+        "\n",
+        "{not json",
+    );
+    let result = lib.import("x.jsonl", file.as_bytes(), &admin());
+    let Err(LibraryError::Rejected(problems)) = result else {
         panic!("import must be rejected");
     };
     let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
-    assert_eq!(lines, [2, 3]);
+    assert_eq!(lines, [2, 3, 4]);
     assert!(problems[0].reason.contains("https"), "{problems:?}");
     assert_eq!(lib.store.articles().unwrap().len(), 1);
 }
@@ -142,11 +140,11 @@ fn import_counts_added_updated_and_unchanged() {
     let lib = library();
     let report = lib
         .import(
-            jsonl(&[
+            "x.jsonl",
+            &jsonl(&[
                 r#"{"title":"New one","url":"https://a.org/x","body":"Fresh.","tags":["A"]}"#,
                 r#"{"slug":"gout","title":"Gout","url":"https://a.org/g","body":"Edited."}"#,
             ]),
-            "x.jsonl",
             &admin(),
         )
         .unwrap();
@@ -167,13 +165,7 @@ fn export_then_import_changes_nothing() {
     lib.add(draft("Hay fever", "Pollen."), &admin()).unwrap();
     let before = lib.store.articles().unwrap();
     let bytes = lib.export().unwrap();
-    let report = lib
-        .import(
-            parse_import("library.jsonl", &bytes).unwrap(),
-            "library.jsonl",
-            &admin(),
-        )
-        .unwrap();
+    let report = lib.import("library.jsonl", &bytes, &admin()).unwrap();
     assert_eq!(
         report,
         ImportReport {
@@ -198,11 +190,11 @@ fn markdown_import_uses_the_bundled_format() {
 fn duplicate_slugs_in_one_file_are_refused() {
     let lib = library();
     let result = lib.import(
-        jsonl(&[
+        "x.jsonl",
+        &jsonl(&[
             r#"{"slug":"a","title":"A","url":"https://a.org/x","body":"One."}"#,
             r#"{"slug":"a","title":"B","url":"https://a.org/x","body":"Two."}"#,
         ]),
-        "x.jsonl",
         &admin(),
     );
     let Err(LibraryError::Rejected(problems)) = result else {

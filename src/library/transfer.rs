@@ -54,30 +54,48 @@ impl fmt::Display for LineProblem {
 /// # Errors
 /// Every bad line, or a single problem for an unsupported or unreadable file.
 pub fn parse_import(file_name: &str, bytes: &[u8]) -> Result<Vec<Incoming>, Vec<LineProblem>> {
+    match parse_lenient(file_name, bytes) {
+        (records, problems) if problems.is_empty() => Ok(records),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Parses what it can: the good records and a problem for each bad line, so the later
+/// checks can report problems in the good records too, all in one reply.
+pub(super) fn parse_lenient(file_name: &str, bytes: &[u8]) -> (Vec<Incoming>, Vec<LineProblem>) {
     let problem = |line, reason: &str| {
-        vec![LineProblem {
-            line,
-            reason: reason.to_owned(),
-        }]
+        (
+            Vec::new(),
+            vec![LineProblem {
+                line,
+                reason: reason.to_owned(),
+            }],
+        )
     };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = 1 + bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        problem(line, "the file is not UTF-8 text")
-    })?;
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let line = 1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            return problem(line, "the file is not UTF-8 text");
+        }
+    };
     let lower = file_name.to_lowercase();
     if lower.ends_with(".jsonl") {
         parse_jsonl(text)
     } else if let Some(stem) = lower.strip_suffix(".md") {
-        parse_markdown(stem, text)
+        match parse_markdown(stem, text) {
+            Ok(records) => (records, Vec::new()),
+            Err(problems) => (Vec::new(), problems),
+        }
     } else {
-        Err(problem(0, "send a .jsonl or .md file"))
+        problem(0, "send a .jsonl or .md file")
     }
 }
 
-fn parse_jsonl(text: &str) -> Result<Vec<Incoming>, Vec<LineProblem>> {
+fn parse_jsonl(text: &str) -> (Vec<Incoming>, Vec<LineProblem>) {
     let mut records = Vec::new();
     let mut problems = Vec::new();
     for (i, raw) in text.lines().enumerate() {
@@ -101,11 +119,7 @@ fn parse_jsonl(text: &str) -> Result<Vec<Incoming>, Vec<LineProblem>> {
             reason: "the file has no articles".to_owned(),
         });
     }
-    if problems.is_empty() {
-        Ok(records)
-    } else {
-        Err(problems)
-    }
+    (records, problems)
 }
 
 /// serde_json's message without its "at line 1 column N" tail, which is always line 1 here.

@@ -33,8 +33,8 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn add_admin_tip(&self, tip: &Tip) -> Result<String, StoreError> {
-        // `a` + a zero-padded sequence number: admin tips sort after bundled `b…` ids never
-        // clash with them, and survive every content sync.
+        // `a` + a zero-padded sequence number never clashes with bundled `b…` ids, lists
+        // admin tips first, and is never touched by a content sync.
         let id = format!("a{:06}", self.db.generate_id()?);
         self.db
             .open_tree(TIPS)?

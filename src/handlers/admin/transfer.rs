@@ -9,7 +9,7 @@ use teloxide::utils::html::{bold, escape};
 use super::{clip, library, reply, report, sender};
 use crate::bot::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
-use crate::library::{LineProblem, MAX_IMPORT_BYTES, parse_import};
+use crate::library::{LineProblem, MAX_IMPORT_BYTES};
 
 /// Most problems listed in one reply; the count of the rest follows.
 const MAX_LISTED_PROBLEMS: usize = 30;
@@ -58,14 +58,10 @@ pub async fn import(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return reply(bot, chat, too_big(bytes.len() as u64)).await;
     }
-    let records = match parse_import(&name, &bytes) {
-        Ok(records) => records,
-        Err(problems) => return report_problems(bot, chat, &problems).await,
-    };
     let admin = sender(msg)?;
     let library = library(deps);
-    let source = clip(&name, 60);
-    let result = tokio::task::spawn_blocking(move || library.import(records, &source, &admin))
+    let file_name = name.clone();
+    let result = tokio::task::spawn_blocking(move || library.import(&file_name, &bytes, &admin))
         .await
         .context("import task")?;
     match result {
