@@ -48,6 +48,18 @@ pub struct Actor {
     pub name: String,
 }
 
+impl Actor {
+    /// An audit entry for `action` by this admin, stamped now.
+    pub fn audit(&self, action: String) -> AuditEntry {
+        AuditEntry {
+            at: Utc::now(),
+            admin_id: self.id,
+            admin_name: self.name.clone(),
+            action,
+        }
+    }
+}
+
 /// What an import changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -228,12 +240,7 @@ impl Library {
             .map(ArticleChange::Upsert)
             .chain(deletes.iter().cloned().map(ArticleChange::Delete))
             .collect();
-        let audit = AuditEntry {
-            at: Utc::now(),
-            admin_id: by.id,
-            admin_name: by.name.clone(),
-            action,
-        };
+        let audit = by.audit(action);
         self.store.apply_admin_changes(&changes, &audit)?;
         for article in &upserts {
             self.index.upsert(article)?;

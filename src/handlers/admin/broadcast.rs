@@ -1,7 +1,6 @@
 //! `/broadcast <text>`: a preview with a confirmation button, then one message to every
 //! daily-tip subscriber, paced by the throttled bot (about 30 messages a second overall).
 
-use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::utils::html::{bold, escape};
 
@@ -10,7 +9,7 @@ use super::{clip, confirm_keyboard, reply, sender};
 use crate::bot::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::Actor;
-use crate::store::{AuditEntry, Store};
+use crate::store::Store;
 
 /// Longest broadcast text, so the preview (with its framing) fits one message.
 const MAX_BROADCAST_CHARS: usize = 3500;
@@ -75,12 +74,11 @@ async fn deliver(
     store: &Store,
 ) -> HandlerResult {
     let recipients = store.subscriber_list()?;
-    store.record_audit(&AuditEntry {
-        at: Utc::now(),
-        admin_id: by.id,
-        admin_name: by.name.clone(),
-        action: format!("broadcast to {}: {}", recipients.len(), clip(text, 80)),
-    })?;
+    store.record_audit(&by.audit(format!(
+        "broadcast to {}: {}",
+        recipients.len(),
+        clip(text, 80)
+    )))?;
     let html = escape(text);
     let mut failed = 0;
     for (user, subscription) in &recipients {

@@ -11,7 +11,7 @@ use teloxide::utils::html::{bold, code_inline, escape};
 use super::{actor, articles, broadcast, edit_html, library, report};
 use crate::bot::TgBot;
 use crate::handlers::{Deps, HandlerResult};
-use crate::library::Draft;
+use crate::library::{Actor, Draft};
 
 /// What a confirmation button does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,36 +58,44 @@ pub async fn on_answer(
         )
         .await;
     }
-    let chat = message.chat.id;
-    let by = actor(&q.from);
-    match action {
-        Action::Delete { slug } => match library(deps).delete(&slug, &by) {
-            Ok(article) => {
-                log::info!("admin deleted article {slug}");
-                let text = format!(
-                    "🗑 Deleted {} ({}).",
-                    bold(&escape(&article.title)),
-                    code_inline(&slug)
-                );
-                edit_html(bot, message, text, None).await
-            }
-            Err(err) => report(bot, chat, err).await,
-        },
-        Action::Save { slug: None, draft } => match library(deps).add(draft, &by) {
-            Ok(article) => edit_html(bot, message, articles::added_html(&article), None).await,
-            Err(err) => report(bot, chat, err).await,
-        },
+    apply(bot, message, action, actor(&q.from), deps).await
+}
+
+/// Carries out a confirmed action and reports the outcome in the confirmation message.
+async fn apply(
+    bot: &TgBot,
+    message: &Message,
+    action: Action,
+    by: Actor,
+    deps: &Deps,
+) -> HandlerResult {
+    let library = library(deps);
+    let outcome = match action {
+        Action::Delete { slug } => library.delete(&slug, &by).map(|article| {
+            log::info!("admin deleted article {slug}");
+            format!(
+                "🗑 Deleted {} ({}).",
+                bold(&escape(&article.title)),
+                code_inline(&slug)
+            )
+        }),
+        Action::Save { slug: None, draft } => {
+            library.add(draft, &by).map(|a| articles::added_html(&a))
+        }
         Action::Save {
             slug: Some(slug),
             draft,
-        } => match library(deps).edit(&slug, draft, &by) {
-            Ok(article) => edit_html(bot, message, articles::updated_html(&article), None).await,
-            Err(err) => report(bot, chat, err).await,
-        },
+        } => library
+            .edit(&slug, draft, &by)
+            .map(|a| articles::updated_html(&a)),
         Action::Broadcast { text } => {
             edit_html(bot, message, escape("📣 Sending the broadcast…"), None).await?;
-            broadcast::send(bot.clone(), chat, text, by, deps.store.clone());
-            Ok(())
+            broadcast::send(bot.clone(), message.chat.id, text, by, deps.store.clone());
+            return Ok(());
         }
+    };
+    match outcome {
+        Ok(html) => edit_html(bot, message, html, None).await,
+        Err(err) => report(bot, message.chat.id, err).await,
     }
 }

@@ -1,6 +1,5 @@
 //! `/addtip <text>` and `/deltip <id>`; `/tips` lives with the other paged lists.
 
-use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::utils::html::{code_inline, escape};
 
@@ -8,7 +7,6 @@ use super::{reply, sender};
 use crate::bot::TgBot;
 use crate::content::Tip;
 use crate::handlers::{Deps, HandlerResult, send_html};
-use crate::store::AuditEntry;
 
 /// `/addtip <text>`: validates, stores with an audit entry, flushes, then acknowledges.
 pub async fn add(bot: &TgBot, msg: &Message, text: &str, deps: &Deps) -> HandlerResult {
@@ -27,12 +25,8 @@ pub async fn add(bot: &TgBot, msg: &Message, text: &str, deps: &Deps) -> Handler
     }
     let admin = sender(msg)?;
     let id = deps.store.add_admin_tip(&tip)?;
-    deps.store.record_audit(&AuditEntry {
-        at: Utc::now(),
-        admin_id: admin.id,
-        admin_name: admin.name,
-        action: format!("addtip {id}"),
-    })?;
+    deps.store
+        .record_audit(&admin.audit(format!("addtip {id}")))?;
     log::info!("admin added tip {id}");
     let html = format!(
         "✅ Added tip {}. Remove it with /deltip {id}.",
@@ -60,12 +54,8 @@ pub async fn delete(bot: &TgBot, msg: &Message, id: &str, deps: &Deps) -> Handle
         )
         .await;
     };
-    deps.store.record_audit(&AuditEntry {
-        at: Utc::now(),
-        admin_id: admin.id,
-        admin_name: admin.name,
-        action: format!("deltip {id}"),
-    })?;
+    deps.store
+        .record_audit(&admin.audit(format!("deltip {id}")))?;
     log::info!("admin deleted tip {id}");
     let html = format!("🗑 Deleted tip {}: {}", code_inline(id), escape(&tip.text));
     send_html(bot, msg.chat.id, html, None).await

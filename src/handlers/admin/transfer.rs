@@ -3,7 +3,7 @@
 use anyhow::Context;
 use teloxide::net::Download;
 use teloxide::prelude::*;
-use teloxide::types::InputFile;
+use teloxide::types::{Document, InputFile};
 use teloxide::utils::html::{bold, escape};
 
 use super::{clip, library, reply, report, sender};
@@ -36,28 +36,10 @@ pub async fn import(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
         )
         .await;
     }
-    let too_big = |size: u64| {
-        format!(
-            "Not imported: the file is {} KB; the limit is {} KB. Split it into smaller files.",
-            size / 1024,
-            MAX_IMPORT_BYTES / 1024
-        )
+    let bytes = match download(bot, doc).await? {
+        Ok(bytes) => bytes,
+        Err(problem) => return reply(bot, chat, problem).await,
     };
-    if u64::from(doc.file.size) > MAX_IMPORT_BYTES {
-        return reply(bot, chat, too_big(doc.file.size.into())).await;
-    }
-    let file = bot
-        .get_file(doc.file.id.clone())
-        .await
-        .context("getFile for an import")?;
-    let mut bytes = Vec::new();
-    bot.download_file(&file.path, &mut bytes)
-        .await
-        .context("downloading an import")?;
-    // Telegram's size may be missing or wrong; the downloaded bytes are what counts.
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return reply(bot, chat, too_big(bytes.len() as u64)).await;
-    }
     let admin = sender(msg)?;
     let library = library(deps);
     let file_name = name.clone();
@@ -78,6 +60,34 @@ pub async fn import(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
         }
         Err(err) => report(bot, chat, err).await,
     }
+}
+
+/// Downloads an import file, refusing one over [`MAX_IMPORT_BYTES`] before fetching it.
+/// The inner `Err` is the reply for the admin.
+async fn download(bot: &TgBot, doc: &Document) -> anyhow::Result<Result<Vec<u8>, String>> {
+    let too_big = |size: u64| {
+        format!(
+            "Not imported: the file is {} KB; the limit is {} KB. Split it into smaller files.",
+            size / 1024,
+            MAX_IMPORT_BYTES / 1024
+        )
+    };
+    if u64::from(doc.file.size) > MAX_IMPORT_BYTES {
+        return Ok(Err(too_big(doc.file.size.into())));
+    }
+    let file = bot
+        .get_file(doc.file.id.clone())
+        .await
+        .context("getFile for an import")?;
+    let mut bytes = Vec::new();
+    bot.download_file(&file.path, &mut bytes)
+        .await
+        .context("downloading an import")?;
+    // Telegram's size may be missing or wrong; the downloaded bytes are what counts.
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Ok(Err(too_big(bytes.len() as u64)));
+    }
+    Ok(Ok(bytes))
 }
 
 /// Lists each bad line and its reason; nothing was imported.
