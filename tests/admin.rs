@@ -159,9 +159,12 @@ async fn bad_articles_are_refused_with_the_problem_named_and_nothing_is_stored()
         "/add Huge\nhttps://www.nhs.uk/huge\n{}",
         "a".repeat(5 * 1024 * 1024)
     );
+    // A bad url as long as a whole message: the reply quoting it must still fit Telegram.
+    let long_url = format!("/add Long\n{}\nBody.", "x".repeat(4000));
     let cases = [
         ("/add Missing url", "url is missing"),
         ("/add No url\nSome body text.", "not a valid URL"),
+        (long_url.as_str(), "Not saved: the url \"xxxx"),
         (
             "/add Plain http\nhttp://www.nhs.uk/x\nBody.",
             "must use https",
@@ -375,6 +378,11 @@ async fn good_import_reports_counts_and_is_searchable_and_export_round_trips() {
         reply.text
     );
     assert_eq!(export(&mut admin).await, exported);
+    // Downloads go to a URL that contains the token; it must not reach the log.
+    assert!(
+        !bot.log().contains(TEST_TOKEN),
+        "the token leaked into the log"
+    );
     assert_nothing_rejected(&api);
 }
 

@@ -148,7 +148,10 @@ async fn reply(bot: &TgBot, chat: ChatId, text: impl AsRef<str>) -> HandlerResul
 /// Tells the admin why a library change was refused, or passes internal errors on.
 async fn report(bot: &TgBot, chat: ChatId, err: LibraryError) -> HandlerResult {
     match err {
-        LibraryError::Invalid(reason) => reply(bot, chat, format!("Not saved: {reason}.")).await,
+        LibraryError::Invalid(reason) => {
+            let reason = clip(&reason, articles::MAX_PROBLEM_CHARS);
+            reply(bot, chat, format!("Not saved: {reason}.")).await
+        }
         LibraryError::NotFound(_) => reply(bot, chat, format!("{err}. Try /list.")).await,
         LibraryError::Rejected(problems) => transfer::report_problems(bot, chat, &problems).await,
         LibraryError::Store(_) | LibraryError::Search(_) => Err(err.into()),

@@ -10,6 +10,8 @@ use crate::content::Article;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{DRAFT_FORMAT as FORMAT, Draft};
 
+/// Longest problem description echoed back; a problem may quote the admin's input.
+pub(super) const MAX_PROBLEM_CHARS: usize = 500;
 /// How much of a body `/show` prints; the rest is in `/export`.
 const SHOW_BODY_CHARS: usize = 2500;
 
@@ -162,7 +164,7 @@ pub fn updated_html(article: &Article) -> String {
 async fn form_problem(bot: &TgBot, chat: ChatId, command: &str, problem: &str) -> HandlerResult {
     let text = format!(
         "Not saved: {}.\n\nSend it as one message:\n<pre>/{}\n{}</pre>\nor send a bare /add for a step-by-step form.",
-        escape(problem),
+        escape(&clip(problem, MAX_PROBLEM_CHARS)),
         escape(command),
         escape(FORMAT)
     );

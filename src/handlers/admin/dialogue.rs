@@ -92,6 +92,7 @@ pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
     let input = msg.text().unwrap_or_default().trim();
     let keep = dialogue.slug.is_some() && input == KEEP;
     if !keep && let Err(problem) = apply(&mut dialogue, input) {
+        let problem = clip(&problem, super::articles::MAX_PROBLEM_CHARS);
         return reply(&bot, chat, format!("{problem} Try again, or /cancel.")).await;
     }
     dialogue.step = match dialogue.step {
@@ -205,7 +206,7 @@ fn preview(dialogue: &Dialogue) -> String {
     format!(
         "{heading}\n\n{}\n{}\ntags: {}\n\n{}",
         bold(&escape(&d.title)),
-        escape(&d.url),
+        escape(&clip(&d.url, 300)),
         escape(&tags),
         escape(&clip(&d.body, PREVIEW_BODY_CHARS))
     )
