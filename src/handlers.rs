@@ -22,7 +22,7 @@ use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
 use crate::bot::TgBot;
-use crate::commands::{AdminCommand, Command};
+use crate::commands::Command;
 use crate::config::Config;
 use crate::flood::{FloodGuard, Verdict};
 use crate::store::Store;
@@ -44,21 +44,26 @@ pub struct Deps {
 
 /// The whole update-handling tree.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
-    let admin_commands = dptree::entry()
-        .filter_command::<AdminCommand>()
-        .branch(
-            dptree::filter(|msg: Message, deps: Deps| is_admin(&msg, &deps))
-                .endpoint(admin::handle),
-        )
-        .branch(dptree::endpoint(|bot: TgBot, msg: Message| {
-            admin::refuse(bot, msg)
-        }));
+    // Admin commands come from text or, for `/import`, a document's caption.
+    let admin_commands =
+        dptree::filter_map(|msg: Message, me: teloxide::types::Me| admin::parse_command(&msg, &me))
+            .branch(
+                dptree::filter(|msg: Message, deps: Deps| is_admin(&msg, &deps))
+                    .endpoint(admin::handle),
+            )
+            .branch(dptree::endpoint(|bot: TgBot, msg: Message| {
+                admin::refuse(bot, msg)
+            }));
     let messages = Update::filter_message()
         .branch(admin_commands)
         .branch(
             dptree::entry()
                 .filter_command::<Command>()
                 .endpoint(on_command),
+        )
+        .branch(
+            dptree::filter(|msg: Message, deps: Deps| admin::dialogue::is_active(&msg, &deps))
+                .endpoint(admin::dialogue::on_message),
         )
         .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(ask::on_message))
         .branch(dptree::filter_map(ask::addressed_question).endpoint(ask::on_group_question));

@@ -12,6 +12,8 @@
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
+//! - [`library`]: admin curation of the library (add, edit, delete, import, export).
+//! - [`stats`]: the admin's work queue: usage figures and what to write next.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
@@ -25,8 +27,10 @@ pub mod error;
 pub mod eval;
 pub mod flood;
 pub mod handlers;
+pub mod library;
 pub mod safety;
 pub mod search;
+pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod text;

@@ -13,10 +13,15 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::content::{Article, Tip};
 
+mod admin;
+mod audit;
 mod preferences;
 mod subscriptions;
+mod usage;
 
+pub use audit::{ArticleChange, AuditEntry};
 pub use subscriptions::{DueEntry, Subscription};
+pub use usage::DayCount;
 
 const ARTICLES: &str = "articles.v1";
 const TIPS: &str = "tips.v1";
@@ -195,6 +200,7 @@ impl Store {
 
     fn sync_tips(&self, tips: &[Tip]) -> Result<(), StoreError> {
         let tree = self.db.open_tree(TIPS)?;
+        let deleted = self.db.open_tree(admin::DELETED_TIPS)?;
         let mut batch = sled::Batch::default();
         for (key, _) in tree.iter().flatten() {
             if key.starts_with(b"b") {
@@ -202,7 +208,11 @@ impl Store {
             }
         }
         for tip in tips {
-            batch.insert(bundled_tip_key(tip).as_bytes(), encode(tip));
+            let key = bundled_tip_key(tip);
+            // A bundled tip an admin deleted stays deleted.
+            if !deleted.contains_key(key.as_bytes())? {
+                batch.insert(key.as_bytes(), encode(tip));
+            }
         }
         tree.apply_batch(batch)?;
         Ok(())

@@ -1,6 +1,7 @@
 //! The one integration-test binary (see `Cargo.toml`): every module here drives the real
 //! library or the compiled `healthbot` binary.
 
+mod admin;
 mod bot;
 mod cli;
 mod eval;

@@ -208,7 +208,7 @@ async fn wait_for_log(bot: &BotProcess, needle: &str) {
 async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_that_day() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let (_keep, data_dir) = scratch();
-    let mut bot = BotProcess::start_in(&api.url(), &data_dir);
+    let mut bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
     let (hhmm, start) = target_minute();
     let users = [9001, 9002];
     subscribe_all(&api, &bot, &users, &hhmm).await;
@@ -219,7 +219,7 @@ async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_tha
     // Down through the minute: the missed tips (less than an hour late) come at start-up.
     tokio::time::sleep(time_until(start) + Duration::from_secs(2)).await;
     assert!(users.iter().all(|&u| tips_to(&api, u).is_empty()));
-    let mut bot = BotProcess::start_in(&api.url(), &data_dir);
+    let mut bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
     for &user in &users {
         let sent = api.wait_for_messages(user, 2, WAIT).await;
         assert_eq!(
@@ -233,7 +233,7 @@ async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_tha
     let _ = bot.child.wait();
 
     // Back again the same day: subscription kept, nothing sent twice.
-    let bot = BotProcess::start_in(&api.url(), &data_dir);
+    let bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
     wait_for_log(&bot, "tips: scheduler ready, 2 subscriptions").await;
     api.push_private_text(users[0], "/settings");
     let sent = api.wait_for_messages(users[0], 3, WAIT).await;

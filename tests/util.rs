@@ -90,21 +90,21 @@ impl BotProcess {
     /// Starts `healthbot run` with extra environment variables.
     pub fn start_with(api_url: &str, env: &[(&str, &str)]) -> Self {
         let (dir, data_dir) = scratch();
-        Self::spawn(api_url, env, data_dir, dir)
+        Self::spawn(api_url, dir, data_dir, env)
     }
 
-    /// Starts `healthbot run` on an existing DATA_DIR, e.g. to restart after a kill -9.
-    /// The caller keeps `data_dir` alive; the log goes to a fresh temporary folder.
-    pub fn start_in(api_url: &str, data_dir: &Path) -> Self {
+    /// Starts `healthbot run` on an existing DATA_DIR (e.g. after killing another process on
+    /// it), with extra environment variables. The caller keeps `data_dir` alive.
+    pub fn start_in(api_url: &str, data_dir: &Path, env: &[(&str, &str)]) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        Self::spawn(api_url, &[], data_dir.to_owned(), dir)
+        Self::spawn(api_url, dir, data_dir.to_owned(), env)
     }
 
     fn spawn(
         api_url: &str,
-        env: &[(&str, &str)],
-        data_dir: PathBuf,
         dir: tempfile::TempDir,
+        data_dir: PathBuf,
+        env: &[(&str, &str)],
     ) -> Self {
         let log_path = dir.path().join("bot.log");
         let log = std::fs::File::create(&log_path).expect("log file");

@@ -16,7 +16,7 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
         ("x", _) => admin::on_callback(bot, q, arg, deps).await,
         ("a", Some(chat)) => {
             bot.answer_callback_query(q.id.clone()).await?;
-            reply::send_article(&bot, chat, &deps.engine, arg).await
+            reply::send_article(&bot, chat, &deps, arg).await
         }
         ("u" | "d", _) => {
             deps.store.record_feedback(arg, kind == "u")?;

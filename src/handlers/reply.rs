@@ -8,7 +8,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use teloxide::utils::html::{bold, escape, italic, link};
 
 use super::{HandlerResult, send_html};
-use crate::answer::{Answer, DISCLAIMER, Engine};
+use crate::answer::{Answer, DISCLAIMER};
 use crate::summary;
 
 /// Telegram's limit on one message's text, in characters.
@@ -76,10 +76,10 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
 pub async fn send_article(
     bot: &crate::bot::TgBot,
     chat: ChatId,
-    engine: &Engine,
+    deps: &super::Deps,
     slug: &str,
 ) -> HandlerResult {
-    let article = engine.index.article(slug)?;
+    let article = deps.engine.index.article(slug)?;
     let Some(a) = article else {
         return send_html(
             bot,
@@ -89,6 +89,9 @@ pub async fn send_article(
         )
         .await;
     };
+    if let Err(err) = deps.store.record_read(&a.slug) {
+        log::warn!("could not count an article read: {err}");
+    }
     let summary = summary::summarize(&a.body, a.summary.as_deref(), std::iter::empty());
     let html = card_html(&a, &summary);
     let keyboard = InlineKeyboardMarkup::new(vec![vec![

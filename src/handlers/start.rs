@@ -15,7 +15,7 @@ pub const EXAMPLES: [&str; 3] = [
 
 pub async fn start(bot: TgBot, msg: Message, payload: &str, deps: &Deps) -> HandlerResult {
     if let Some(slug) = payload.strip_prefix("a_") {
-        return reply::send_article(&bot, msg.chat.id, &deps.engine, slug).await;
+        return reply::send_article(&bot, msg.chat.id, deps, slug).await;
     }
     send_html(
         &bot,
