@@ -341,6 +341,9 @@ impl Store {
     pub fn forget_user(&self, user_id: u64) -> Result<(), StoreError> {
         self.forget_tips(user_id)?;
         self.db.open_tree(USERS)?.remove(user_id.to_be_bytes())?;
+        // An unfinished admin form is per-user state too; the audit log is kept on purpose,
+        // as the record of who changed the library.
+        self.set_admin_dialogue::<()>(user_id, None)?;
         self.flush()
     }
 
