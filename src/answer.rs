@@ -104,13 +104,12 @@ impl Engine {
         let best = match first {
             Some(hit) if is_confident(&hit) => {
                 let article = self.index.article(&hit.slug)?;
-                let weighted = ranking.plan.concepts.iter().flat_map(|c| {
-                    c.variants
-                        .iter()
-                        .map(move |v| (v.stem.as_str(), v.weight * c.idf))
-                });
                 let summary = match &article {
-                    Some(a) => summary::summarize(&a.body, a.summary.as_deref(), weighted),
+                    Some(a) => summary::summarize(
+                        &a.body,
+                        a.summary.as_deref(),
+                        ranking.plan.summary_weights(),
+                    ),
                     None => String::new(),
                 };
                 Some(Best {

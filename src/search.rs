@@ -324,21 +324,7 @@ impl Index {
         let Some((_, addr)) = searcher.search(&query, &TopDocs::with_limit(1))?.pop() else {
             return Ok(None);
         };
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let summary = self.stored(&doc, f.summary);
-        Ok(Some(Article {
-            slug: self.stored(&doc, f.slug),
-            title: self.stored(&doc, f.title),
-            url: self.stored(&doc, f.url),
-            tags: doc
-                .get_all(f.tags)
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            summary: (!summary.is_empty()).then_some(summary),
-            sources: Vec::new(),
-            reviewed: None,
-            body: self.stored(&doc, f.body),
-        }))
+        Ok(Some(self.article_from_doc(&searcher.doc(addr)?)))
     }
 
     /// Every indexed article, in index order (for rebuilding with other settings).
@@ -346,18 +332,7 @@ impl Index {
     /// # Errors
     /// Returns tantivy's error if the index cannot be read.
     pub fn all_articles(&self) -> Result<Vec<Article>, SearchError> {
-        let searcher = self.inner.reader.searcher();
-        let slug = self.inner.fields.slug;
-        let mut out = Vec::new();
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            for doc_id in segment.doc_ids_alive() {
-                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
-                if let Some(a) = self.article(&self.stored(&doc, slug))? {
-                    out.push(a);
-                }
-            }
-        }
-        Ok(out)
+        self.first_articles(usize::MAX)
     }
 
     /// Up to `n` articles in index order, e.g. to fill a list when nothing better is known.
@@ -366,18 +341,36 @@ impl Index {
     /// Returns tantivy's error if the index cannot be read.
     pub fn first_articles(&self, n: usize) -> Result<Vec<Article>, SearchError> {
         let searcher = self.inner.reader.searcher();
-        let slug = self.inner.fields.slug;
         let mut out = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-            for doc_id in segment.doc_ids_alive().take(n - out.len().min(n)) {
-                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
-                if let Some(a) = self.article(&self.stored(&doc, slug))? {
-                    out.push(a);
+            for doc_id in segment.doc_ids_alive() {
+                if out.len() == n {
+                    return Ok(out);
                 }
+                let doc: TantivyDocument = searcher.doc(DocAddress::new(ord as u32, doc_id))?;
+                out.push(self.article_from_doc(&doc));
             }
         }
-        out.truncate(n);
         Ok(out)
+    }
+
+    /// Rebuilds an article from its stored fields (sources and review date are not indexed).
+    fn article_from_doc(&self, doc: &TantivyDocument) -> Article {
+        let f = self.inner.fields;
+        let summary = self.stored(doc, f.summary);
+        Article {
+            slug: self.stored(doc, f.slug),
+            title: self.stored(doc, f.title),
+            url: self.stored(doc, f.url),
+            tags: doc
+                .get_all(f.tags)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            summary: (!summary.is_empty()).then_some(summary),
+            sources: Vec::new(),
+            reviewed: None,
+            body: self.stored(doc, f.body),
+        }
     }
 
     fn bm25_query(&self, question: &str, plan: &QueryPlan) -> BooleanQuery {

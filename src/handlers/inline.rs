@@ -37,23 +37,13 @@ pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerR
 
 fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> {
     let ranking = deps.engine.index.search(query, MAX_RESULTS)?;
-    let weighted: Vec<(String, f32)> = ranking
-        .plan
-        .concepts
-        .iter()
-        .flat_map(|c| {
-            c.variants
-                .iter()
-                .map(move |v| (v.stem.clone(), v.weight * c.idf))
-        })
-        .collect();
     let mut results = Vec::new();
     for hit in &ranking.hits {
         if let Some(article) = deps.engine.index.article(&hit.slug)? {
             let summary = summary::summarize(
                 &article.body,
                 article.summary.as_deref(),
-                weighted.iter().map(|(s, w)| (s.as_str(), *w)),
+                ranking.plan.summary_weights(),
             );
             results.push(result(&article, &summary));
         }

@@ -118,11 +118,21 @@ impl QueryPlan {
         self.concepts.is_empty()
     }
 
-    /// Every (stem, weight) pair to search for, each concept's weight spread by its idf.
+    /// Every (stem, weight) pair to search for; BM25 supplies the idf itself.
     pub fn weighted_stems(&self) -> impl Iterator<Item = (&str, f32)> {
         self.concepts
             .iter()
             .flat_map(|c| c.variants.iter().map(|v| (v.stem.as_str(), v.weight)))
+    }
+
+    /// Every (stem, weight) pair with the weight scaled by its concept's idf, for choosing
+    /// summary sentences, where rare question words should count for more.
+    pub fn summary_weights(&self) -> impl Iterator<Item = (&str, f32)> {
+        self.concepts.iter().flat_map(|c| {
+            c.variants
+                .iter()
+                .map(move |v| (v.stem.as_str(), v.weight * c.idf))
+        })
     }
 }
 
