@@ -136,20 +136,11 @@ fn wake_at(store: &Store, now: DateTime<Utc>) -> DateTime<Utc> {
 mod tests {
     use std::time::Duration as StdDuration;
 
-    use chrono::NaiveTime;
     use chrono_tz::Tz;
 
     use super::delivery::Sender;
-    use super::testutil::{RecordingNotifier, TokioClock};
+    use super::testutil::{RecordingNotifier, TokioClock, hm, t};
     use super::*;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn hm(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).unwrap()
-    }
 
     fn store_with_tips(n: usize) -> Store {
         let store = Store::temporary().unwrap();

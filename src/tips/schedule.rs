@@ -136,31 +136,24 @@ fn shorten(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn utc(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn hm(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).unwrap()
-    }
+    use crate::tips::testutil::{hm, t};
 
     #[test]
     fn next_due_is_later_today_when_the_minute_has_not_passed() {
         let due = next_due(
-            utc("2026-03-10T05:00:00Z"),
+            t("2026-03-10T05:00:00Z"),
             hm(7, 30),
             chrono_tz::Europe::Berlin,
         );
-        assert_eq!(due, utc("2026-03-10T06:30:00Z"));
+        assert_eq!(due, t("2026-03-10T06:30:00Z"));
     }
 
     #[test]
     fn next_due_is_tomorrow_once_the_minute_is_reached() {
         let tz = chrono_tz::Europe::Berlin;
         assert_eq!(
-            next_due(utc("2026-03-10T06:30:00Z"), hm(7, 30), tz),
-            utc("2026-03-11T06:30:00Z")
+            next_due(t("2026-03-10T06:30:00Z"), hm(7, 30), tz),
+            t("2026-03-11T06:30:00Z")
         );
     }
 
@@ -168,18 +161,18 @@ mod tests {
     fn next_due_follows_the_local_date_not_the_utc_date() {
         // 23:30 UTC is already the next morning in Tokyo and Kolkata, still the evening before
         // in Los Angeles.
-        let after = utc("2026-06-01T23:30:00Z");
+        let after = t("2026-06-01T23:30:00Z");
         assert_eq!(
             next_due(after, hm(9, 0), chrono_tz::Asia::Tokyo),
-            utc("2026-06-02T00:00:00Z")
+            t("2026-06-02T00:00:00Z")
         );
         assert_eq!(
             next_due(after, hm(18, 0), chrono_tz::America::Los_Angeles),
-            utc("2026-06-02T01:00:00Z")
+            t("2026-06-02T01:00:00Z")
         );
         assert_eq!(
             next_due(after, hm(5, 15), chrono_tz::Asia::Kolkata),
-            utc("2026-06-01T23:45:00Z")
+            t("2026-06-01T23:45:00Z")
         );
     }
 
@@ -187,25 +180,21 @@ mod tests {
     fn skipped_local_time_is_served_when_the_clocks_jump() {
         // Berlin springs forward on 2026-03-29: 02:00 CET becomes 03:00 CEST (01:00 UTC).
         let tz = chrono_tz::Europe::Berlin;
-        let due = next_due(utc("2026-03-28T12:00:00Z"), hm(2, 30), tz);
-        assert_eq!(due, utc("2026-03-29T01:00:00Z"));
+        let due = next_due(t("2026-03-28T12:00:00Z"), hm(2, 30), tz);
+        assert_eq!(due, t("2026-03-29T01:00:00Z"));
         assert_eq!(local_date(due, tz).to_string(), "2026-03-29");
         // And the day after is back to normal, 02:30 CEST.
-        assert_eq!(next_due(due, hm(2, 30), tz), utc("2026-03-30T00:30:00Z"));
+        assert_eq!(next_due(due, hm(2, 30), tz), t("2026-03-30T00:30:00Z"));
     }
 
     #[test]
     fn repeated_local_time_is_served_once_at_its_first_occurrence() {
         // New York falls back on 2026-11-01: 01:30 happens at 05:30 UTC and again at 06:30 UTC.
         let tz = chrono_tz::America::New_York;
-        let first = next_due(utc("2026-11-01T00:00:00Z"), hm(1, 30), tz);
-        assert_eq!(first, utc("2026-11-01T05:30:00Z"));
+        let first = next_due(t("2026-11-01T00:00:00Z"), hm(1, 30), tz);
+        assert_eq!(first, t("2026-11-01T05:30:00Z"));
         let second = next_due(first, hm(1, 30), tz);
-        assert_eq!(
-            second,
-            utc("2026-11-02T06:30:00Z"),
-            "no second tip on Nov 1"
-        );
+        assert_eq!(second, t("2026-11-02T06:30:00Z"), "no second tip on Nov 1");
     }
 
     #[test]
@@ -217,7 +206,7 @@ mod tests {
             chrono_tz::America::Santiago,
         ] {
             for at in [hm(0, 0), hm(0, 30), hm(1, 30), hm(2, 15), hm(23, 59)] {
-                let mut t = utc("2026-01-01T00:00:00Z");
+                let mut t = t("2026-01-01T00:00:00Z");
                 let mut dates = Vec::new();
                 for _ in 0..366 {
                     t = next_due(t, at, tz);
@@ -234,7 +223,7 @@ mod tests {
     fn a_skipped_calendar_day_does_not_break_the_schedule() {
         // Samoa skipped 2011-12-30 entirely; the schedule must keep moving forward.
         let tz = chrono_tz::Pacific::Apia;
-        let mut t = utc("2011-12-28T00:00:00Z");
+        let mut t = t("2011-12-28T00:00:00Z");
         for _ in 0..5 {
             let next = next_due(t, hm(8, 0), tz);
             assert!(next > t && next - t <= Duration::hours(48), "{t} -> {next}");

@@ -117,14 +117,7 @@ fn upcoming(now: DateTime<Utc>, at: NaiveTime, tz: Tz, served: Option<NaiveDate>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn t(s: &str) -> DateTime<Utc> {
-        s.parse().unwrap()
-    }
-
-    fn hm(h: u32, m: u32) -> NaiveTime {
-        NaiveTime::from_hms_opt(h, m, 0).unwrap()
-    }
+    use crate::tips::testutil::{hm, t};
 
     #[test]
     fn subscribing_schedules_the_next_local_occurrence() {

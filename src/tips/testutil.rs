@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 
 use super::{Clock, Notifier, NotifyError};
 use crate::content::Tip;
@@ -56,4 +56,14 @@ impl Clock for TokioClock {
         let elapsed = tokio::time::Instant::now() - self.start;
         self.origin + chrono::Duration::from_std(elapsed).unwrap()
     }
+}
+
+/// A UTC instant from RFC 3339 text, e.g. `t("2026-03-29T00:30:00Z")`.
+pub fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+/// A local wall-clock time from hours and minutes.
+pub fn hm(h: u32, m: u32) -> NaiveTime {
+    NaiveTime::from_hms_opt(h, m, 0).unwrap()
 }
