@@ -30,6 +30,8 @@ const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
 /// unreachable Bot API is retried until it answers.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    // Made first, so a test-only start instant is read as close to process start as possible.
+    let clock = crate::clock::shared(config.test_clock_start);
     let token = config.token.clone().context("TELOXIDE_TOKEN must be set")?;
     let (store, engine) = {
         let config = config.clone();
@@ -58,7 +60,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let tips = tokio::spawn(crate::tips::run(
         store.clone(),
         handlers::tips::TelegramNotifier::new(bot.clone()),
-        crate::tips::SystemClock,
+        clock.clone(),
         async {
             // A dropped sender also means "stop".
             let _ = tips_stopped.await;
@@ -69,6 +71,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         store: store.clone(),
         config: Arc::new(config),
         flood: FloodGuard::default(),
+        clock,
     };
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![deps])

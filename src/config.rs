@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
-use chrono::NaiveTime;
+use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 /// Where the sled store lives when `DATA_DIR` is unset.
@@ -58,6 +58,19 @@ pub mod vars {
         WEBHOOK_URL,
         WEBHOOK_LISTEN,
     ];
+
+    /// Test-only: the instant the bot's clock reads at start-up (RFC 3339, e.g.
+    /// `2026-05-01T06:59:50Z`); it runs at real speed from there. Process-level tests use it
+    /// to reach a daily-tip minute in seconds. Deliberately absent from `.env.example`.
+    pub const TEST_CLOCK_START: &str = "HEALTHBOT_TEST_CLOCK_START";
+
+    /// Settings that exist only for tests, read along with [`ALL`].
+    pub const TEST_ONLY: [&str; 1] = [TEST_CLOCK_START];
+
+    /// Every variable read: the operators' list, then the test-only ones.
+    pub fn read() -> impl Iterator<Item = &'static str> {
+        ALL.into_iter().chain(TEST_ONLY)
+    }
 }
 
 /// A setting that could not be used. The message always names the variable.
@@ -79,13 +92,12 @@ pub struct RawConfig {
 
 impl RawConfig {
     /// Reads `.env` (if present, without overriding the real environment) and then every
-    /// variable in [`vars::ALL`].
+    /// variable in [`vars::read`].
     pub fn from_env() -> Self {
         // A missing .env is the normal case in production, so its absence is not an error.
         let _ = dotenvy::dotenv();
-        let values = vars::ALL
-            .iter()
-            .filter_map(|&name| std::env::var(name).ok().map(|v| (name, v)))
+        let values = vars::read()
+            .filter_map(|name| std::env::var(name).ok().map(|v| (name, v)))
             .collect();
         Self { values }
     }
@@ -95,8 +107,8 @@ impl RawConfig {
         let values = map
             .into_iter()
             .filter_map(|(k, v)| {
-                let name = vars::ALL.iter().find(|&&n| n == k)?;
-                Some((*name, v.to_owned()))
+                let name = vars::read().find(|&n| n == k)?;
+                Some((name, v.to_owned()))
             })
             .collect();
         Self { values }
@@ -127,6 +139,9 @@ pub struct Config {
     pub webhook_url: Option<url::Url>,
     /// Local address the webhook server binds.
     pub webhook_listen: std::net::SocketAddr,
+    /// Test-only: where the bot's clock starts (see [`vars::TEST_CLOCK_START`]); `None`
+    /// means the system clock.
+    pub test_clock_start: Option<DateTime<Utc>>,
 }
 
 // A hand-written Debug keeps the token out of every log line that prints the config.
@@ -140,6 +155,7 @@ impl std::fmt::Debug for Config {
             .field("content_dir", &self.content_dir)
             .field("default_timezone", &self.default_timezone)
             .field("tips_default_time", &self.tips_default_time)
+            .field("test_clock_start", &self.test_clock_start)
             .finish_non_exhaustive()
     }
 }
@@ -214,6 +230,20 @@ impl Config {
                 "expected host:port such as 0.0.0.0:8443",
             )
         })?;
+        let test_clock_start = raw
+            .get(vars::TEST_CLOCK_START)
+            .map(|v| {
+                DateTime::parse_from_rfc3339(v)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| {
+                        invalid(
+                            vars::TEST_CLOCK_START,
+                            v,
+                            "expected an RFC 3339 instant such as 2026-05-01T06:59:50Z",
+                        )
+                    })
+            })
+            .transpose()?;
         let advice = |var: &'static str, default: &str| -> Result<String, ConfigError> {
             let value = raw.get(var).unwrap_or(default);
             if value.chars().count() > MAX_ADVICE_SETTING_CHARS {
@@ -237,6 +267,7 @@ impl Config {
             crisis_line: advice(vars::CRISIS_LINE, DEFAULT_CRISIS_LINE)?,
             webhook_url,
             webhook_listen,
+            test_clock_start,
         })
     }
 
@@ -303,11 +334,20 @@ mod tests {
             ("TELOXIDE_API_URL", "not a url"),
             ("WEBHOOK_URL", "ftp://x"),
             ("WEBHOOK_LISTEN", "everywhere"),
+            ("HEALTHBOT_TEST_CLOCK_START", "tomorrow"),
         ] {
             let err = config(&[(var, value)]).unwrap_err().to_string();
             assert!(err.contains(var), "{err}");
             assert!(err.contains(value), "{err}");
         }
+    }
+
+    #[test]
+    fn test_clock_start_is_an_rfc3339_instant() {
+        let c = config(&[("HEALTHBOT_TEST_CLOCK_START", "2026-05-01T08:59:50+02:00")]).unwrap();
+        let expected: DateTime<Utc> = "2026-05-01T06:59:50Z".parse().unwrap();
+        assert_eq!(c.test_clock_start, Some(expected));
+        assert_eq!(config(&[]).unwrap().test_clock_start, None);
     }
 
     #[test]

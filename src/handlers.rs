@@ -22,6 +22,7 @@ use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
 use crate::bot::TgBot;
+use crate::clock::SharedClock;
 use crate::commands::Command;
 use crate::config::Config;
 use crate::flood::{FloodGuard, Verdict};
@@ -40,6 +41,8 @@ pub struct Deps {
     pub store: Store,
     pub config: Arc<Config>,
     pub flood: FloodGuard,
+    /// Every "now" a handler needs comes from here (tests may start it at a chosen instant).
+    pub clock: SharedClock,
 }
 
 /// The whole update-handling tree.

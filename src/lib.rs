@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`config`]: settings from the environment, validated once.
+//! - [`clock`]: where "now" comes from, one clock shared by handlers and the tips task.
 //! - [`content`]: the bundled library on disk (articles, tips, synonyms).
 //! - [`text`]: word normalisation shared by search, summary and safety.
 //! - [`search`]: the tantivy index and question matching.
@@ -20,6 +21,7 @@
 pub mod answer;
 pub mod bot;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod content;

@@ -1,9 +1,10 @@
 //! Daily tips: the schedule, the rotation, subscription changes and the delivery task.
 //!
 //! The task is shaped like mini-redis `server::run`: [`run`] takes the store, a [`Notifier`]
-//! (the outgoing I/O boundary, implemented over Telegram in `crate::handlers::tips`), a
-//! [`Clock`] and a `shutdown` future, and loops on a `tokio::select!` between sleeping until
-//! the next due minute and shutdown. This module never sees Telegram types.
+//! (the outgoing I/O boundary, implemented over Telegram in `crate::handlers::tips`), the
+//! bot's shared [`Clock`](crate::clock::Clock) and a `shutdown` future, and loops on a
+//! `tokio::select!` between sleeping until the next due minute and shutdown. This module
+//! never sees Telegram types.
 //!
 //! # Delivery guarantees
 //! - At most one tip per subscriber per local calendar day: before a tip is sent, the local
@@ -24,6 +25,7 @@ use std::future::Future;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
+use crate::clock::SharedClock;
 use crate::content::Tip;
 use crate::store::Store;
 
@@ -31,22 +33,6 @@ pub use schedule::{ScheduleError, next_due};
 
 /// How late a missed tip may still be sent after a restart.
 pub const CATCH_UP_WINDOW: Duration = Duration::hours(1);
-
-/// Where "now" comes from, so tests can run the schedule on a fake clock.
-pub trait Clock: Send + Sync + 'static {
-    /// The current instant.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system's wall clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
 
 /// Why a tip could not be delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,15 +65,14 @@ pub trait Notifier: Clone + Send + Sync + 'static {
 /// # Errors
 /// Fails only if the start-up catch-up cannot read the store; later storage errors are
 /// logged and retried on the next minute.
-pub async fn run<N, C>(
+pub async fn run<N>(
     store: Store,
     notifier: N,
-    clock: C,
+    clock: SharedClock,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()>
 where
     N: Notifier,
-    C: Clock,
 {
     tokio::pin!(shutdown);
     let skipped = delivery::skip_stale(&store, clock.now())?;
@@ -139,8 +124,9 @@ mod tests {
     use chrono_tz::Tz;
 
     use super::delivery::Sender;
-    use super::testutil::{RecordingNotifier, TokioClock, hm, t};
+    use super::testutil::{RecordingNotifier, hm, t};
     use super::*;
+    use crate::clock::ShiftedClock;
 
     fn store_with_tips(n: usize) -> Store {
         let store = Store::temporary().unwrap();
@@ -294,7 +280,7 @@ mod tests {
         let task = tokio::spawn(run(
             store.clone(),
             notifier.clone(),
-            TokioClock::starting_at(origin),
+            std::sync::Arc::new(ShiftedClock::starting_at(origin)),
             async {
                 let _ = stopped.await;
             },

@@ -1,35 +1,60 @@
-//! Daily tips end to end: the real binary, a strict fake Bot API and the real clock. Each
-//! test subscribes for the next whole UTC minute and waits for it, so they take up to a
-//! minute and a quarter each; they run concurrently with each other.
+//! Daily tips end to end: the real binary and a strict fake Bot API. A bot's clock starts
+//! a few seconds before the tip minute through the test-only `HEALTHBOT_TEST_CLOCK_START`
+//! setting and runs at real speed from there, so a test reaches its minute in seconds
+//! instead of waiting for the next wall-clock minute.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::util::fake_api::{FakeBotApi, SentMessage};
 use crate::util::{BotProcess, TEST_TOKEN, scratch};
 
 const WAIT: Duration = Duration::from_secs(20);
-/// Leave the bot at least this long to handle the /subscribe before the target minute.
-const LEAD: u64 = 12;
+/// The setting that starts the bot's clock at a chosen instant.
+const CLOCK_START: &str = "HEALTHBOT_TEST_CLOCK_START";
+/// The daily-tip time every test subscribes for, in UTC.
+const HHMM: &str = "07:00";
 
-/// The next whole UTC minute at least [`LEAD`] seconds away: its `HH:MM` and its start in
-/// seconds since the epoch.
-fn target_minute() -> (String, u64) {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let mut minute = now / 60 + 1;
-    if minute * 60 - now < LEAD {
-        minute += 1;
-    }
-    let hhmm = format!("{:02}:{:02}", (minute / 60) % 24, minute % 60);
-    (hhmm, minute * 60)
+/// The tip minute on the test day: [`HHMM`] UTC.
+fn tip_minute() -> DateTime<Utc> {
+    "2026-05-01T07:00:00Z".parse().unwrap()
 }
 
-/// How long until `epoch_secs`.
-fn time_until(epoch_secs: u64) -> Duration {
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
-    Duration::from_secs(epoch_secs).saturating_sub(now)
+/// The real bot with its clock started at a chosen instant. The clock starts no earlier than
+/// the process was spawned, so it reads at most `start + spawned.elapsed()`: that bound is
+/// what lets a test say "the tip minute cannot have come yet".
+struct ClockedBot {
+    bot: BotProcess,
+    start: DateTime<Utc>,
+    spawned: Instant,
+}
+
+impl ClockedBot {
+    /// Starts the bot with a fresh DATA_DIR and its clock at `start`.
+    fn start(api: &FakeBotApi, start: DateTime<Utc>) -> Self {
+        let spawned = Instant::now();
+        let bot = BotProcess::start_with(&api.url(), &[(CLOCK_START, &start.to_rfc3339())]);
+        Self {
+            bot,
+            start,
+            spawned,
+        }
+    }
+
+    /// Sleeps for as long as the bot's clock is sure to read earlier than `at`.
+    async fn sleep_while_before(&self, at: DateTime<Utc>) {
+        let elapsed = TimeDelta::from_std(self.spawned.elapsed()).unwrap();
+        let left = (at - self.start - elapsed).to_std().unwrap_or_default();
+        tokio::time::sleep(left).await;
+    }
+}
+
+/// Starts the bot on `data_dir` (perhaps holding an earlier run's store) with its clock at
+/// `start`.
+fn start_in_at(api: &FakeBotApi, data_dir: &Path, start: DateTime<Utc>) -> BotProcess {
+    BotProcess::start_in(&api.url(), data_dir, &[(CLOCK_START, &start.to_rfc3339())])
 }
 
 fn is_tip(m: &SentMessage) -> bool {
@@ -54,10 +79,11 @@ fn tips_to(api: &FakeBotApi, chat: i64) -> Vec<SentMessage> {
         .collect()
 }
 
-/// Subscribes `users` for `hhmm` UTC and checks each confirmation.
-async fn subscribe_all(api: &FakeBotApi, bot: &BotProcess, users: &[i64], hhmm: &str) {
+/// Subscribes `users` for [`HHMM`] UTC and checks that each confirmation promises a tip
+/// today, that is, that the bot's clock had not passed the minute yet.
+async fn subscribe_all(api: &FakeBotApi, bot: &BotProcess, users: &[i64]) {
     for &user in users {
-        api.push_private_text(user, &format!("/subscribe {hhmm} UTC"));
+        api.push_private_text(user, &format!("/subscribe {HHMM} UTC"));
     }
     for &user in users {
         let sent = api.wait_for_messages(user, 1, WAIT).await;
@@ -67,13 +93,14 @@ async fn subscribe_all(api: &FakeBotApi, bot: &BotProcess, users: &[i64], hhmm: 
         assert!(
             confirmation
                 .visible_text
-                .contains(&format!("every day at {hhmm} (UTC)")),
+                .contains(&format!("every day at {HHMM} (UTC)")),
             "{}",
             confirmation.visible_text
         );
         assert!(
-            confirmation.visible_text.contains("Next tip: today at")
-                || confirmation.visible_text.contains("Next tip: tomorrow at"),
+            confirmation
+                .visible_text
+                .contains(&format!("Next tip: today at {HHMM}")),
             "{}",
             confirmation.visible_text
         );
@@ -99,14 +126,19 @@ fn assert_clean(api: &FakeBotApi, bot: &BotProcess) {
 async fn sixty_subscribers_each_get_exactly_one_tip_at_their_minute_under_the_rate_limit() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     api.set_rate_limit(Some(30));
-    let bot = BotProcess::start(&api.url());
-    let (hhmm, start) = target_minute();
+    let minute = tip_minute();
+    // Ten seconds of lead: start-up takes well under one and the 60 confirmations, paced at
+    // 30 a second, about two.
+    let clocked = ClockedBot::start(&api, minute - TimeDelta::seconds(10));
+    let bot = &clocked.bot;
     let users: Vec<i64> = (7000..7060).collect();
-    subscribe_all(&api, &bot, &users, &hhmm).await;
+    subscribe_all(&api, bot, &users).await;
 
-    tokio::time::sleep(time_until(start).saturating_sub(Duration::from_secs(2))).await;
+    clocked
+        .sleep_while_before(minute - TimeDelta::seconds(1))
+        .await;
     let early: usize = users.iter().map(|&u| tips_to(&api, u).len()).sum();
-    assert_eq!(early, 0, "tips arrived before {hhmm}");
+    assert_eq!(early, 0, "tips arrived before {HHMM}");
 
     for &user in &users {
         let sent = api
@@ -115,7 +147,7 @@ async fn sixty_subscribers_each_get_exactly_one_tip_at_their_minute_under_the_ra
         assert_eq!(sent.len(), 2, "user {user}; log:\n{}", bot.log());
     }
     // Give a duplicate every chance to show up.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
     for &user in &users {
         let tips = tips_to(&api, user);
         assert_eq!(tips.len(), 1, "user {user} got {} tips", tips.len());
@@ -124,16 +156,16 @@ async fn sixty_subscribers_each_get_exactly_one_tip_at_their_minute_under_the_ra
         assert_eq!(callback_data(tip), ["t:unsub"]);
     }
     assert!(bot.log().contains("60 sent"), "log:\n{}", bot.log());
-    assert_clean(&api, &bot);
+    assert_clean(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn blocked_user_is_unsubscribed_and_unsubscribed_user_gets_nothing() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
-    let bot = BotProcess::start(&api.url());
-    let (hhmm, _) = target_minute();
+    let clocked = ClockedBot::start(&api, tip_minute() - TimeDelta::seconds(6));
+    let bot = &clocked.bot;
     let (blocked, quitter, control) = (8001, 8002, 8003);
-    subscribe_all(&api, &bot, &[blocked, quitter, control], &hhmm).await;
+    subscribe_all(&api, bot, &[blocked, quitter, control]).await;
     api.push_private_text(quitter, "/unsubscribe");
     let sent = api.wait_for_messages(quitter, 2, WAIT).await;
     assert!(
@@ -144,7 +176,7 @@ async fn blocked_user_is_unsubscribed_and_unsubscribed_user_gets_nothing() {
     api.block_chat(blocked);
 
     let sent = api
-        .wait_for_messages(control, 2, Duration::from_secs(90))
+        .wait_for_messages(control, 2, Duration::from_secs(30))
         .await;
     assert_eq!(
         sent.len(),
@@ -152,7 +184,7 @@ async fn blocked_user_is_unsubscribed_and_unsubscribed_user_gets_nothing() {
         "the control user got no tip; log:\n{}",
         bot.log()
     );
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(
         tips_to(&api, quitter).is_empty(),
         "an unsubscribed user got a tip"
@@ -208,18 +240,17 @@ async fn wait_for_log(bot: &BotProcess, needle: &str) {
 async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_that_day() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let (_keep, data_dir) = scratch();
-    let mut bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
-    let (hhmm, start) = target_minute();
+    let minute = tip_minute();
+    let mut bot = start_in_at(&api, &data_dir, minute - TimeDelta::minutes(5));
     let users = [9001, 9002];
-    subscribe_all(&api, &bot, &users, &hhmm).await;
+    subscribe_all(&api, &bot, &users).await;
     wait_until_updates_confirmed(&api).await;
     bot.child.kill().expect("kill -9");
     let _ = bot.child.wait();
+    assert!(users.iter().all(|&u| tips_to(&api, u).is_empty()));
 
     // Down through the minute: the missed tips (less than an hour late) come at start-up.
-    tokio::time::sleep(time_until(start) + Duration::from_secs(2)).await;
-    assert!(users.iter().all(|&u| tips_to(&api, u).is_empty()));
-    let mut bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
+    let mut bot = start_in_at(&api, &data_dir, minute + TimeDelta::seconds(30));
     for &user in &users {
         let sent = api.wait_for_messages(user, 2, WAIT).await;
         assert_eq!(
@@ -233,17 +264,17 @@ async fn kill_9_and_restart_keeps_subscriptions_and_never_sends_a_second_tip_tha
     let _ = bot.child.wait();
 
     // Back again the same day: subscription kept, nothing sent twice.
-    let bot = BotProcess::start_in(&api.url(), &data_dir, &[]);
+    let bot = start_in_at(&api, &data_dir, minute + TimeDelta::minutes(5));
     wait_for_log(&bot, "tips: scheduler ready, 2 subscriptions").await;
     api.push_private_text(users[0], "/settings");
     let sent = api.wait_for_messages(users[0], 3, WAIT).await;
     let settings = &sent.last().expect("settings").visible_text;
     assert!(
-        settings.contains(&format!("Every day at {hhmm} (UTC)")),
+        settings.contains(&format!("Every day at {HHMM} (UTC)")),
         "{settings}"
     );
-    assert!(settings.contains("Next tip:"), "{settings}");
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert!(settings.contains("Next tip: tomorrow"), "{settings}");
+    tokio::time::sleep(Duration::from_secs(2)).await;
     for &user in &users {
         assert_eq!(
             tips_to(&api, user).len(),

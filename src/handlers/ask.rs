@@ -86,7 +86,7 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         }
     };
     let best = answer.best.as_ref().map(|b| b.article.slug.as_str());
-    if let Err(err) = store.record_question(chrono::Utc::now().date_naive(), best) {
+    if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
     }
     if !answer.answered()

@@ -5,7 +5,6 @@
 mod notifier;
 mod view;
 
-use chrono::Utc;
 use chrono_tz::Tz;
 use teloxide::prelude::*;
 use teloxide::types::InlineKeyboardMarkup;
@@ -145,7 +144,7 @@ fn save(asker: &Asker, at: chrono::NaiveTime, tz: Option<Tz>) -> anyhow::Result<
         None => subscription_zone(asker)?,
     };
     let chat = asker.chat.0;
-    let now = Utc::now();
+    let now = asker.deps.clock.now();
     let sub = subscriptions::subscribe(&asker.deps.store, asker.user_id, chat, at, tz, now)?;
     Ok(Reply {
         html: view::subscribed_html(&sub, tz, now),
@@ -170,7 +169,7 @@ fn unsubscribe(asker: &Asker) -> anyhow::Result<Reply> {
 
 fn pause(asker: &Asker, paused: bool) -> anyhow::Result<Reply> {
     let store = &asker.deps.store;
-    if subscriptions::set_paused(store, asker.user_id, paused, Utc::now())?.is_none() {
+    if subscriptions::set_paused(store, asker.user_id, paused, asker.deps.clock.now())?.is_none() {
         return Ok(Reply::text(
             "You are not subscribed to daily tips. Send /subscribe to start.",
         ));
@@ -182,7 +181,7 @@ fn settings(asker: &Asker) -> anyhow::Result<Reply> {
     let sub = asker.deps.store.subscription(asker.user_id)?;
     let zone = zone(asker)?;
     Ok(Reply {
-        html: view::settings_html(sub.as_ref(), zone, Utc::now()),
+        html: view::settings_html(sub.as_ref(), zone, asker.deps.clock.now()),
         keyboard: Some(view::settings_keyboard(sub.as_ref())),
     })
 }
@@ -199,7 +198,7 @@ fn timezone(asker: &Asker, args: &str) -> anyhow::Result<Reply> {
             "{err}\nFor example: /timezone Europe/Berlin. Nothing was changed."
         ))
     })?;
-    let now = Utc::now();
+    let now = asker.deps.clock.now();
     let text = match subscriptions::set_timezone(&asker.deps.store, asker.user_id, tz, now)? {
         Some(sub) => {
             return Ok(Reply {

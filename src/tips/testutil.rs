@@ -1,12 +1,12 @@
-//! Fakes for the tips boundary traits: a notifier that records sends and a clock that
-//! follows tokio's (pausable) time.
+//! Fakes and shorthands for tips tests: a notifier that records sends, and `t`/`hm` for
+//! instants and times of day.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::{Clock, Notifier, NotifyError};
+use super::{Notifier, NotifyError};
 use crate::content::Tip;
 
 /// Records every tip "sent"; chats in `gone` answer like a user who blocked the bot.
@@ -32,29 +32,6 @@ impl Notifier for RecordingNotifier {
         }
         self.sent.lock().unwrap().push((chat_id, tip.text.clone()));
         Ok(())
-    }
-}
-
-/// Wall-clock time that starts at `origin` and advances with `tokio::time`, so
-/// `#[tokio::test(start_paused = true)]` tests move both together.
-pub struct TokioClock {
-    origin: DateTime<Utc>,
-    start: tokio::time::Instant,
-}
-
-impl TokioClock {
-    pub fn starting_at(origin: DateTime<Utc>) -> Self {
-        Self {
-            origin,
-            start: tokio::time::Instant::now(),
-        }
-    }
-}
-
-impl Clock for TokioClock {
-    fn now(&self) -> DateTime<Utc> {
-        let elapsed = tokio::time::Instant::now() - self.start;
-        self.origin + chrono::Duration::from_std(elapsed).unwrap()
     }
 }
 

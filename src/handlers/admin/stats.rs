@@ -1,6 +1,5 @@
 //! `/stats`: the work queue that tells the admin what to write next.
 
-use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
@@ -11,7 +10,7 @@ use crate::stats::Report;
 
 /// Sends the report for the last 7 days (UTC).
 pub async fn show(bot: &TgBot, chat: ChatId, deps: &Deps) -> HandlerResult {
-    let report = Report::gather(&deps.store, Utc::now().date_naive())?;
+    let report = Report::gather(&deps.store, deps.clock.now().date_naive())?;
     send_html(bot, chat, report_html(&report), None).await
 }
 
