@@ -12,7 +12,8 @@ use healthbot::answer::Engine;
 use healthbot::content::{self, Article};
 use healthbot::eval;
 use healthbot::safety::Safety;
-use healthbot::search::{Index, Synonyms};
+use healthbot::search::Index;
+use healthbot::synonyms::Synonyms;
 
 const ARTICLES: usize = 100_000;
 const QUERIES: usize = 2_000;

@@ -15,8 +15,9 @@ use crate::answer::{self, Answer, Engine};
 use crate::config::Config;
 use crate::content::{self, Article};
 use crate::safety::Safety;
-use crate::search::{Index, Synonyms};
+use crate::search::Index;
 use crate::store::Store;
+use crate::synonyms::Synonyms;
 
 /// healthbot: answers everyday health questions from a curated, sourced library.
 #[derive(Debug, Parser)]
@@ -112,10 +113,8 @@ pub fn open_library(config: &Config) -> anyhow::Result<(Store, Engine)> {
     let store = Store::open(&config.data_dir)?;
     let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
     log::debug!("content sync: {report:?}");
-    let synonyms =
-        Synonyms::parse(&bundle.synonyms).map_err(|(_, m)| anyhow::anyhow!("synonyms: {m}"))?;
     let articles = store.articles()?;
-    let index = Index::build(&articles, synonyms)?;
+    let index = Index::build(&articles, bundle.synonyms)?;
     Ok((store, Engine::new(index, safety(config))))
 }
 
@@ -228,10 +227,7 @@ pub fn load_corpus(path: &Path) -> anyhow::Result<Vec<Article>> {
 
 /// The synonym groups in CONTENT_DIR, or the bundled ones when it has none.
 fn synonyms(config: &Config) -> anyhow::Result<Synonyms> {
-    let path = config.content_dir.join("synonyms.toml");
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|_| content::BUNDLED_SYNONYMS.to_owned());
-    Synonyms::parse(&text).map_err(|(_, m)| anyhow::anyhow!("{}: {m}", path.display()))
+    Ok(content::load_synonyms(&config.content_dir)?)
 }
 
 fn print_answer(out: &mut impl Write, answer: &Answer, args: &AskArgs) -> anyhow::Result<()> {
@@ -274,9 +270,7 @@ fn check_content() -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
     match content::load_dir(&config.content_dir) {
         Ok(bundle) => {
-            let groups = Synonyms::parse(&bundle.synonyms)
-                .map(|s| s.len())
-                .unwrap_or(0);
+            let groups = bundle.synonyms.len();
             println!(
                 "{}: ok: {} articles, {} tips, {} synonym groups",
                 config.content_dir.display(),

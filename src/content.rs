@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::synonyms::Synonyms;
+
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
 /// Longest title we accept, in characters.
@@ -58,8 +60,8 @@ pub struct Tip {
 pub struct Bundle {
     pub articles: Vec<Article>,
     pub tips: Vec<Tip>,
-    /// Raw text of `synonyms.toml` (the bundled copy when the folder has none).
-    pub synonyms: String,
+    /// The groups in `synonyms.toml` (the bundled copy when the folder has none).
+    pub synonyms: Synonyms,
 }
 
 /// A problem in one content file.
@@ -296,26 +298,10 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
     let mut errors = Vec::new();
     let articles = load_articles(&dir.join("articles"), &mut errors);
     let tips = load_tips(&dir.join("tips.toml"), &mut errors);
-    let synonyms_path = dir.join("synonyms.toml");
-    let synonyms = match std::fs::read_to_string(&synonyms_path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUNDLED_SYNONYMS.to_owned(),
-        Err(e) => {
-            errors.push(ContentError {
-                path: synonyms_path.clone(),
-                line: None,
-                message: e.to_string(),
-            });
-            String::new()
-        }
-    };
-    if let Err((line, message)) = crate::search::Synonyms::parse(&synonyms) {
-        errors.push(ContentError {
-            path: synonyms_path,
-            line,
-            message,
-        });
-    }
+    let synonyms = load_synonyms(dir).unwrap_or_else(|e| {
+        errors.push(e);
+        Synonyms::default()
+    });
     if errors.is_empty() {
         Ok(Bundle {
             articles,
@@ -325,6 +311,26 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
     } else {
         Err(errors)
     }
+}
+
+/// Loads `synonyms.toml` from a content folder, or the bundled groups when it has none.
+///
+/// # Errors
+/// The file cannot be read or is malformed; the error names the file and, where it can,
+/// the line.
+pub fn load_synonyms(dir: &Path) -> Result<Synonyms, ContentError> {
+    let path = dir.join("synonyms.toml");
+    let problem = |line, message| ContentError {
+        path: path.clone(),
+        line,
+        message,
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUNDLED_SYNONYMS.to_owned(),
+        Err(e) => return Err(problem(None, e.to_string())),
+    };
+    Synonyms::parse(&text).map_err(|(line, message)| problem(line, message))
 }
 
 fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {

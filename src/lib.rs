@@ -5,6 +5,7 @@
 //! - [`clock`]: where "now" comes from, one clock shared by handlers and the tips task.
 //! - [`content`]: the bundled library on disk (articles, tips, synonyms).
 //! - [`text`]: word normalisation shared by search, summary and safety.
+//! - [`synonyms`]: lay/medical synonym groups, parsed with the content, matched by search.
 //! - [`search`]: the tantivy index and question matching.
 //! - [`summary`]: the question-focused extractive summary.
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
@@ -35,5 +36,6 @@ pub mod search;
 pub mod stats;
 pub mod store;
 pub mod summary;
+pub mod synonyms;
 pub mod text;
 pub mod tips;

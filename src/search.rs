@@ -8,7 +8,6 @@
 
 mod boost;
 mod query;
-mod synonyms;
 mod vocabulary;
 
 use std::sync::{Arc, Mutex, RwLock};
@@ -24,10 +23,10 @@ use tantivy::{
 };
 
 pub use query::{Concept, QueryPlan, Variant};
-pub use synonyms::Synonyms;
 pub use vocabulary::Vocabulary;
 
 use crate::content::Article;
+use crate::synonyms::Synonyms;
 use crate::text;
 
 /// Candidates fetched from BM25 before re-ranking by coverage.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use healthbot::answer::Engine;
 use healthbot::content;
 use healthbot::safety::Safety;
-use healthbot::search::{Index, Synonyms};
+use healthbot::search::Index;
 
 use crate::util::content_dir;
 
@@ -42,9 +42,8 @@ struct OffTopic {
 
 fn engine() -> Engine {
     let bundle = content::load_dir(&content_dir()).expect("bundled content loads");
-    let synonyms = Synonyms::parse(&bundle.synonyms).expect("synonyms parse");
     Engine::new(
-        Index::build(&bundle.articles, synonyms).unwrap(),
+        Index::build(&bundle.articles, bundle.synonyms).unwrap(),
         Safety::new("112", "a crisis line"),
     )
 }

@@ -1,9 +1,9 @@
 //! Unit tests for [`super::Library`] over a real temporary sled store and an in-RAM index.
 
 use super::*;
-use crate::search::Synonyms;
 use crate::search::testutil::article;
 use crate::store::Origin;
+use crate::synonyms::Synonyms;
 
 fn library() -> Library {
     let store = Store::temporary().unwrap();

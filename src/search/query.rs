@@ -1,8 +1,8 @@
 //! Turning a free-text question into a [`QueryPlan`]: the concepts it asks about, each
 //! with the stems that may stand for it (its own word, lay/medical synonyms, a spelling fix).
 
-use super::synonyms::Synonyms;
 use super::vocabulary::Vocabulary;
+use crate::synonyms::Synonyms;
 use crate::text;
 
 /// Weight of a synonym relative to the word the user typed.

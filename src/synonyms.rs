@@ -1,5 +1,6 @@
-//! Lay-term <-> medical-term synonym groups ("pee" <-> "urine"), loaded from
-//! `content/synonyms.toml` and matched against a question's words.
+//! Lay-term <-> medical-term synonym groups ("pee" <-> "urine"): parsed from
+//! `content/synonyms.toml` (see [`crate::content`]) and matched against a question's words
+//! by [`crate::search`]. Depends only on [`crate::text`], so both can use it.
 
 use std::collections::HashMap;
 use std::ops::Range;
