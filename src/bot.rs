@@ -2,6 +2,7 @@
 //! it (long polling, or a webhook when `WEBHOOK_URL` is set) until Ctrl-C or SIGTERM. The
 //! handlers themselves live in [`crate::handlers`].
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use teloxide::types::BotCommand;
 use teloxide::update_listeners::{self, webhooks};
 use teloxide::utils::command::BotCommands;
 
+use crate::app::App;
 use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
 use crate::flood::FloodGuard;
@@ -23,6 +25,28 @@ pub type TgBot = teloxide::adaptors::Throttle<Bot>;
 /// Longest wait between attempts to reach the Bot API at start-up.
 const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
 
+/// What `healthbot run` says without a token: how to get one, and what works without it.
+const NO_TOKEN: &str = "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
+     Get a token from @BotFather and put it in .env (see .env.example).\n\
+     To try healthbot without Telegram, ask it directly:\n  \
+     healthbot ask \"how long should bleeding last after tooth extraction\"";
+
+/// `healthbot run`: reads the settings and runs the bot on a new async runtime until it
+/// stops. Without a token it explains how to get one and returns exit code 2.
+///
+/// # Errors
+/// Invalid settings, or whatever stopped [`run`].
+pub fn main() -> anyhow::Result<ExitCode> {
+    let config = Config::from_env()?;
+    if config.token.is_none() {
+        eprintln!("{NO_TOKEN}");
+        return Ok(ExitCode::from(2));
+    }
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(run(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Loads the library, connects to the Bot API and handles updates until stopped.
 ///
 /// # Errors
@@ -33,9 +57,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Made first, so a test-only start instant is read as close to process start as possible.
     let clock = crate::clock::shared(config.test_clock_start);
     let token = config.token.clone().context("TELOXIDE_TOKEN must be set")?;
-    let (store, engine) = {
+    let App { store, engine } = {
         let config = config.clone();
-        tokio::task::spawn_blocking(move || crate::cli::open_library(&config)).await??
+        tokio::task::spawn_blocking(move || App::open(&config)).await??
     };
     log::info!(
         "library ready: {} articles in {:?}",

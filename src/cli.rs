@@ -1,5 +1,6 @@
-//! The command line: `healthbot [run]`, `healthbot ask`, `healthbot eval`,
-//! `healthbot check-content`.
+//! The command line: parsing `healthbot [run|ask|eval|check-content]` and running the
+//! offline commands. `main` hands `run` to the bot; the command line and the bot share the
+//! app's assembly in [`crate::app`] and never import each other.
 
 mod eval;
 
@@ -11,13 +12,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
 
-use crate::answer::{self, Answer, Engine};
+use crate::answer::{self, Answer};
+use crate::app::{self, App};
 use crate::config::Config;
 use crate::content::{self, Article};
-use crate::safety::Safety;
-use crate::search::Index;
-use crate::store::Store;
-use crate::synonyms::Synonyms;
 
 /// healthbot: answers everyday health questions from a curated, sourced library.
 #[derive(Debug, Parser)]
@@ -69,84 +67,30 @@ fn parse_top(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Parses arguments and runs the chosen command.
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run_bot(),
+/// Runs one of the offline commands. `run` is not one: `main` gives it to the bot.
+///
+/// # Errors
+/// Whatever stopped the command; `main` prints it.
+pub fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Run => anyhow::bail!("`run` starts the bot; it is not an offline command"),
         Command::Ask(args) => ask(&args),
         Command::Eval(args) => eval::run(&args).map(|()| ExitCode::SUCCESS),
         Command::CheckContent => check_content(),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
     }
-}
-
-fn run_bot() -> anyhow::Result<ExitCode> {
-    let config = Config::from_env()?;
-    if config.token.is_none() {
-        eprintln!(
-            "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
-             Get a token from @BotFather and put it in .env (see .env.example).\n\
-             To try healthbot without Telegram, ask it directly:\n  \
-             healthbot ask \"how long should bleeding last after tooth extraction\""
-        );
-        return Ok(ExitCode::from(2));
-    }
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(crate::bot::run(config))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Opens the store, syncs the bundled content into it and builds the engine over it.
-///
-/// # Errors
-/// Fails if the store is locked or unreadable, or the content folder has problems.
-pub fn open_library(config: &Config) -> anyhow::Result<(Store, Engine)> {
-    let bundle = content::load_dir(&config.content_dir)
-        .map_err(|errors| content_errors(&config.content_dir, &errors))?;
-    let store = Store::open(&config.data_dir)?;
-    let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
-    log::debug!("content sync: {report:?}");
-    let articles = store.articles()?;
-    let index = Index::build(&articles, bundle.synonyms)?;
-    Ok((store, Engine::new(index, safety(config))))
-}
-
-fn safety(config: &Config) -> Safety {
-    Safety::new(&config.emergency_number, &config.crisis_line)
-}
-
-fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error {
-    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-    anyhow::anyhow!(
-        "CONTENT_DIR {} has {} problem(s):\n{}",
-        dir.display(),
-        errors.len(),
-        list.join("\n")
-    )
 }
 
 fn ask(args: &AskArgs) -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
     let tuning = args.tuning.unwrap_or_default();
     let engine = match &args.corpus {
-        Some(path) => corpus_engine(path, &config, tuning)?,
+        Some(path) => app::engine_over(&load_corpus(path)?, &config, tuning)?,
         None => {
-            let (_, engine) = open_library(&config)?;
+            let engine = App::open(&config)?.engine;
             if tuning == crate::search::Tuning::default() {
                 engine
             } else {
-                let articles = engine.index.all_articles()?;
-                Engine::new(
-                    Index::build_with(&articles, synonyms(&config)?, tuning)?,
-                    safety(&config),
-                )
+                app::engine_over(&engine.index.all_articles()?, &config, tuning)?
             }
         }
     };
@@ -179,22 +123,6 @@ struct CorpusLine {
     tags: Vec<String>,
 }
 
-/// Builds an engine over a JSONL corpus, without touching DATA_DIR.
-///
-/// # Errors
-/// Fails on unreadable files or malformed lines, naming the line.
-pub fn corpus_engine(
-    path: &Path,
-    config: &Config,
-    tuning: crate::search::Tuning,
-) -> anyhow::Result<Engine> {
-    let articles = load_corpus(path)?;
-    Ok(Engine::new(
-        Index::build_with(&articles, synonyms(config)?, tuning)?,
-        safety(config),
-    ))
-}
-
 /// Reads a JSONL corpus (`{"id","title","url","body","tags"?}` per line) as articles.
 ///
 /// # Errors
@@ -223,11 +151,6 @@ pub fn load_corpus(path: &Path) -> anyhow::Result<Vec<Article>> {
         });
     }
     Ok(articles)
-}
-
-/// The synonym groups in CONTENT_DIR, or the bundled ones when it has none.
-fn synonyms(config: &Config) -> anyhow::Result<Synonyms> {
-    Ok(content::load_synonyms(&config.content_dir)?)
 }
 
 fn print_answer(out: &mut impl Write, answer: &Answer, args: &AskArgs) -> anyhow::Result<()> {

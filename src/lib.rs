@@ -16,10 +16,12 @@
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
 
 pub mod answer;
+pub mod app;
 pub mod bot;
 pub mod cli;
 pub mod clock;

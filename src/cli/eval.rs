@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::answer::Engine;
+use crate::app;
 use crate::config::Config;
 use crate::eval::{self, Metrics, Scorer};
-use crate::search::{Index, Tuning};
+use crate::search::Tuning;
 
 /// Arguments of `healthbot eval`.
 #[derive(Debug, clap::Args)]
@@ -69,15 +70,10 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let articles = super::load_corpus(&args.corpus)?;
     let queries = load_queries(&args.queries, &args.field)?;
     let started = Instant::now();
-    let index = Index::build_with(
-        &articles,
-        super::synonyms(&config)?,
-        args.tuning.unwrap_or_default(),
-    )?;
+    let engine = app::engine_over(&articles, &config, args.tuning.unwrap_or_default())?;
     let build = started.elapsed();
-    let documents = index.len();
+    let documents = engine.index.len();
     drop(articles);
-    let engine = Engine::new(index, super::safety(&config));
     let mut run_file = match &args.run {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path)
