@@ -20,6 +20,7 @@ mod subscriptions;
 mod usage;
 
 pub use audit::{ArticleChange, AuditEntry};
+pub use preferences::SeenTips;
 pub use subscriptions::{DueEntry, Subscription};
 pub use usage::DayCount;
 
@@ -588,7 +589,7 @@ mod tests {
             last_served: None,
         };
         store.save_subscription(7, &sub).unwrap();
-        let seen = crate::tips::rotation::Seen {
+        let seen = SeenTips {
             round: 0,
             ids: vec!["b1".into()],
         };

@@ -1,17 +1,27 @@
 //! Per-user preferences around daily tips: the saved timezone and the tip rotation state.
 
 use chrono::Utc;
+use serde::{Deserialize, Serialize};
 
 use super::subscriptions::SEEN;
 use super::{Store, StoreError, USERS, User, encode, get};
-use crate::tips::rotation::Seen;
+
+/// The tips a user has already received in the current round of the rotation (see
+/// `tips::rotation`, which decides what comes next).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenTips {
+    /// How many times the user has been through the whole library; seeds the shuffle.
+    pub round: u32,
+    /// Ids of the tips sent in this round.
+    pub ids: Vec<String>,
+}
 
 impl Store {
     /// The user's tip rotation state (empty for new users).
     ///
     /// # Errors
     /// Returns a storage or decoding error.
-    pub fn seen_tips(&self, user_id: u64) -> Result<Seen, StoreError> {
+    pub fn seen_tips(&self, user_id: u64) -> Result<SeenTips, StoreError> {
         Ok(get(&self.db.open_tree(SEEN)?, SEEN, &user_id.to_be_bytes())?.unwrap_or_default())
     }
 
@@ -19,7 +29,7 @@ impl Store {
     ///
     /// # Errors
     /// Returns a storage error.
-    pub fn save_seen_tips(&self, user_id: u64, seen: &Seen) -> Result<(), StoreError> {
+    pub fn save_seen_tips(&self, user_id: u64, seen: &SeenTips) -> Result<(), StoreError> {
         self.db
             .open_tree(SEEN)?
             .insert(user_id.to_be_bytes(), encode(seen))?;
@@ -70,8 +80,8 @@ mod tests {
     #[test]
     fn seen_tips_round_trip_and_default_to_empty() {
         let store = Store::temporary().unwrap();
-        assert_eq!(store.seen_tips(3).unwrap(), Seen::default());
-        let seen = Seen {
+        assert_eq!(store.seen_tips(3).unwrap(), SeenTips::default());
+        let seen = SeenTips {
             round: 2,
             ids: vec!["b1".into()],
         };

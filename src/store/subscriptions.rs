@@ -13,8 +13,7 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
-use super::{SUBSCRIPTIONS, Store, StoreError, decode, encode, get};
-use crate::tips::rotation::Seen;
+use super::{SUBSCRIPTIONS, SeenTips, Store, StoreError, decode, encode, get};
 
 const DUE: &str = "tips_due.v1";
 /// Per-user tip rotation state, written with the subscription when a tip is claimed.
@@ -207,7 +206,7 @@ impl Store {
         user_id: u64,
         expected: &Subscription,
         next: &Subscription,
-        seen: Option<&Seen>,
+        seen: Option<&SeenTips>,
     ) -> Result<bool, StoreError> {
         let swapped = self.swap_subscription(user_id, seen, |old| {
             if old == Some(expected) {
@@ -240,7 +239,7 @@ impl Store {
     fn swap_subscription(
         &self,
         user_id: u64,
-        seen: Option<&Seen>,
+        seen: Option<&SeenTips>,
         decide: impl Fn(Option<&Subscription>) -> Result<Change, StoreError>,
     ) -> Result<(Option<Subscription>, Option<Subscription>), StoreError> {
         let subs = self.db.open_tree(SUBSCRIPTIONS)?;

@@ -1,28 +1,20 @@
 //! Which tip a user gets next: every tip once, in a per-user shuffled order, before any
 //! repeats.
 //!
-//! The state is a [`Seen`] set of tip ids, bounded by the size of the library: when the user
-//! has seen every current tip the set starts over with a new `round`, which also reshuffles
-//! the order. Ids of tips that were deleted are dropped as soon as they are noticed.
+//! The state, which the store keeps per user, is a [`SeenTips`] set of tip ids, bounded by
+//! the size of the library: when the user has seen every current tip the set starts over
+//! with a new `round`, which also reshuffles the order. Ids of tips that were deleted are
+//! dropped as soon as they are noticed.
 
-use serde::{Deserialize, Serialize};
-
-/// The tips a user has already received in the current round.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Seen {
-    /// How many times the user has been through the whole library; seeds the shuffle.
-    pub round: u32,
-    /// Ids of the tips sent in this round.
-    pub ids: Vec<String>,
-}
+use crate::store::SeenTips;
 
 /// Picks the next tip for `user_id` from `tips` (id, item) and returns its index with the
-/// updated [`Seen`] state to store. `None` only when there are no tips at all.
-pub fn pick<T>(user_id: u64, tips: &[(String, T)], seen: &Seen) -> Option<(usize, Seen)> {
+/// updated [`SeenTips`] state to store. `None` only when there are no tips at all.
+pub fn pick<T>(user_id: u64, tips: &[(String, T)], seen: &SeenTips) -> Option<(usize, SeenTips)> {
     if tips.is_empty() {
         return None;
     }
-    let mut next = Seen {
+    let mut next = SeenTips {
         round: seen.round,
         // Forget ids that are no longer in the library, keeping the set bounded by it.
         ids: seen
@@ -33,7 +25,7 @@ pub fn pick<T>(user_id: u64, tips: &[(String, T)], seen: &Seen) -> Option<(usize
             .collect(),
     };
     if next.ids.len() >= tips.len() {
-        next = Seen {
+        next = SeenTips {
             round: seen.round.wrapping_add(1),
             ids: Vec::new(),
         };
@@ -71,7 +63,7 @@ mod tests {
         (0..n).map(|i| (format!("t{i}"), ())).collect()
     }
 
-    fn draw(user: u64, tips: &[(String, ())], seen: &mut Seen, n: usize) -> Vec<String> {
+    fn draw(user: u64, tips: &[(String, ())], seen: &mut SeenTips, n: usize) -> Vec<String> {
         (0..n)
             .map(|_| {
                 let (i, next) = pick(user, tips, seen).unwrap();
@@ -84,7 +76,7 @@ mod tests {
     #[test]
     fn no_tip_repeats_until_all_have_been_seen() {
         let tips = library(25);
-        let mut seen = Seen::default();
+        let mut seen = SeenTips::default();
         let mut first = draw(7, &tips, &mut seen, 25);
         first.sort();
         first.dedup();
@@ -98,7 +90,7 @@ mod tests {
     #[test]
     fn users_get_different_orders_and_rounds_reshuffle() {
         let tips = library(30);
-        let (mut a, mut b) = (Seen::default(), Seen::default());
+        let (mut a, mut b) = (SeenTips::default(), SeenTips::default());
         let first_a = draw(1, &tips, &mut a, 30);
         assert_ne!(first_a, draw(2, &tips, &mut b, 30));
         assert_ne!(first_a, draw(1, &tips, &mut a, 30));
@@ -107,7 +99,7 @@ mod tests {
     #[test]
     fn deleted_tips_leave_the_seen_set_and_new_tips_come_next() {
         let mut tips = library(3);
-        let mut seen = Seen::default();
+        let mut seen = SeenTips::default();
         draw(5, &tips, &mut seen, 3);
         tips.remove(0);
         tips.push(("new".into(), ()));
@@ -118,6 +110,6 @@ mod tests {
 
     #[test]
     fn empty_library_has_nothing_to_pick() {
-        assert!(pick::<()>(1, &[], &Seen::default()).is_none());
+        assert!(pick::<()>(1, &[], &SeenTips::default()).is_none());
     }
 }
