@@ -1,9 +1,15 @@
 //! The bundled library on disk: `content/articles/<slug>.md`, `content/tips.toml` and
 //! `content/synonyms.toml`, parsed into validated [`Article`]s, [`Tip`]s and synonym groups.
 //!
-//! An article file starts with TOML front matter between `+++` lines, then a Markdown body.
+//! An article file starts with TOML front matter between `+++` lines, then a Markdown body
+//! (parsed in `front_matter`); the rules every article and tip must meet live in `rules`.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
 //! the line, so `healthbot check-content` can list them all at once.
+
+mod front_matter;
+mod rules;
+#[cfg(test)]
+pub(crate) mod testutil;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -12,6 +18,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::synonyms::Synonyms;
+
+pub use rules::{slugify, validate_https_url, validate_slug};
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
@@ -84,210 +92,12 @@ impl fmt::Display for ContentError {
 
 impl std::error::Error for ContentError {}
 
-/// The part of an article file between the `+++` lines.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FrontMatter {
-    title: String,
-    url: String,
-    #[serde(default)]
-    tags: Vec<String>,
-    summary: Option<String>,
-    #[serde(default)]
-    sources: Vec<String>,
-    reviewed: Option<toml::value::Datetime>,
-}
-
+/// `tips.toml`: a list of `[[tip]]` tables.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TipsFile {
     #[serde(default)]
     tip: Vec<Tip>,
-}
-
-impl Article {
-    /// Parses one article file's text. `slug` comes from the file name.
-    ///
-    /// # Errors
-    /// Returns the problem and its 1-based line.
-    pub fn parse(slug: &str, text: &str) -> Result<Self, (Option<usize>, String)> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.split_inclusive('\n');
-        if lines.next().map(str::trim_end) != Some("+++") {
-            return Err((
-                Some(1),
-                "expected `+++` on the first line to open the front matter".to_owned(),
-            ));
-        }
-        let start = text.find('\n').map_or(text.len(), |i| i + 1);
-        let mut offset = start;
-        let mut close = None;
-        for line in lines {
-            if line.trim_end() == "+++" {
-                close = Some((offset, offset + line.len()));
-                break;
-            }
-            offset += line.len();
-        }
-        let Some((fm_end, body_start)) = close else {
-            return Err((
-                Some(1),
-                "the front matter is never closed by a `+++` line".to_owned(),
-            ));
-        };
-        let front = &text[start..fm_end];
-        let line_of = |byte: usize| 1 + text[..byte.min(text.len())].matches('\n').count();
-        let fm: FrontMatter = toml::from_str(front).map_err(|e| {
-            let line = e.span().map_or(2, |s| line_of(start + s.start));
-            (Some(line), e.message().to_owned())
-        })?;
-        let reviewed = fm
-            .reviewed
-            .map(|d| match d.date {
-                Some(date) if d.time.is_none() => {
-                    NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
-                        .ok_or(())
-                }
-                _ => Err(()),
-            })
-            .transpose()
-            .map_err(|()| {
-                (
-                    Some(line_of(start)),
-                    "`reviewed` must be a date such as 2026-11-26".to_owned(),
-                )
-            })?;
-        let article = Self {
-            slug: slug.to_owned(),
-            title: fm.title.trim().to_owned(),
-            url: fm.url.trim().to_owned(),
-            tags: fm.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
-            summary: fm
-                .summary
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty()),
-            sources: fm.sources,
-            reviewed,
-            body: text[body_start..].trim().to_owned(),
-        };
-        article
-            .validate()
-            .map_err(|problem| (Some(line_of(start)), problem))?;
-        Ok(article)
-    }
-
-    /// Checks the rules every article must meet, wherever it came from.
-    ///
-    /// # Errors
-    /// Returns a sentence naming the first broken rule.
-    pub fn validate(&self) -> Result<(), String> {
-        validate_slug(&self.slug)?;
-        if self.title.is_empty() {
-            return Err("`title` is empty".to_owned());
-        }
-        if self.title.chars().count() > MAX_TITLE_LEN {
-            return Err(format!("`title` is longer than {MAX_TITLE_LEN} characters"));
-        }
-        validate_https_url(&self.url).map_err(|e| format!("`url` {e}"))?;
-        for source in &self.sources {
-            validate_https_url(source).map_err(|e| format!("a `sources` entry {e}"))?;
-        }
-        if self.tags.iter().any(String::is_empty) {
-            return Err("`tags` has an empty tag".to_owned());
-        }
-        if self.body.trim().is_empty() {
-            return Err("the article body is empty".to_owned());
-        }
-        if self.body.len() > MAX_BODY_BYTES {
-            return Err(format!(
-                "the article body is {} KB; the limit is {} KB",
-                self.body.len() / 1000,
-                MAX_BODY_BYTES / 1000
-            ));
-        }
-        Ok(())
-    }
-}
-
-impl Tip {
-    /// Checks the rules every tip must meet.
-    ///
-    /// # Errors
-    /// Returns a sentence naming the first broken rule.
-    pub fn validate(&self) -> Result<(), String> {
-        let len = self.text.trim().chars().count();
-        if len == 0 {
-            return Err("the tip text is empty".to_owned());
-        }
-        if len > MAX_TIP_LEN {
-            return Err(format!(
-                "the tip is {len} characters; the limit is {MAX_TIP_LEN}"
-            ));
-        }
-        if let Some(url) = &self.url {
-            validate_https_url(url).map_err(|e| format!("the tip `url` {e}"))?;
-        }
-        Ok(())
-    }
-}
-
-/// Checks that a slug is lowercase ASCII letters, digits and single hyphens.
-///
-/// # Errors
-/// Explains what is wrong with it.
-pub fn validate_slug(slug: &str) -> Result<(), String> {
-    let ok_chars = slug
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if slug.is_empty()
-        || !ok_chars
-        || slug.starts_with('-')
-        || slug.ends_with('-')
-        || slug.contains("--")
-    {
-        return Err(format!(
-            "slug {slug:?} must be lowercase letters, digits and single hyphens"
-        ));
-    }
-    if slug.len() > MAX_SLUG_LEN {
-        return Err(format!(
-            "slug {slug:?} is longer than {MAX_SLUG_LEN} characters"
-        ));
-    }
-    Ok(())
-}
-
-/// Checks that `url` is an absolute https URL with a host.
-///
-/// # Errors
-/// Explains what is wrong, as the end of a sentence ("must use https").
-pub fn validate_https_url(url: &str) -> Result<(), String> {
-    match url::Url::parse(url) {
-        Ok(u) if u.scheme() != "https" => Err(format!("{url:?} must use https")),
-        Ok(u) if u.host_str().is_none_or(|h| !h.contains('.')) => {
-            Err(format!("{url:?} has no valid host"))
-        }
-        Ok(_) => Ok(()),
-        Err(e) => Err(format!("{url:?} is not a valid URL ({e})")),
-    }
-}
-
-/// Turns a title into a slug: lowercase, every run of non-alphanumerics becomes `-`.
-pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let mut slug = slug.trim_end_matches('-').to_owned();
-    if slug.len() > MAX_SLUG_LEN {
-        slug.truncate(MAX_SLUG_LEN);
-        slug = slug.trim_end_matches('-').to_owned();
-    }
-    slug
 }
 
 /// Loads and validates a whole content folder.
@@ -433,76 +243,4 @@ fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {
         }
     }
     file.tip
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const GOOD: &str = "+++\ntitle = \"Nosebleeds\"\nurl = \"https://www.nhs.uk/conditions/nosebleed/\"\ntags = [\"Nose\", \"bleeding\"]\nreviewed = 2026-11-26\n+++\n\n## What to do\n\nPinch the soft part of the nose.\n";
-
-    #[test]
-    fn front_matter_and_body_are_parsed() {
-        let a = Article::parse("nosebleed", GOOD).unwrap();
-        assert_eq!(a.title, "Nosebleeds");
-        assert_eq!(a.tags, ["nose", "bleeding"]);
-        assert_eq!(a.reviewed, NaiveDate::from_ymd_opt(2026, 11, 26));
-        assert!(a.body.starts_with("## What to do"));
-    }
-
-    #[test]
-    fn toml_error_names_the_line() {
-        let text = "+++\ntitle = \"X\"\nurl = \"https://a.org/\"\ntags = [\"a\",\n+++\nbody\n";
-        let (line, _) = Article::parse("x", text).unwrap_err();
-        assert!(matches!(line, Some(4 | 5)), "{line:?}");
-    }
-
-    #[test]
-    fn missing_url_is_rejected() {
-        let (line, msg) = Article::parse("x", "+++\ntitle = \"X\"\n+++\nbody").unwrap_err();
-        assert!(msg.contains("url"), "{msg}");
-        assert!(line.is_some());
-    }
-
-    #[test]
-    fn http_url_is_rejected() {
-        let text = GOOD.replace("https://www.nhs", "http://www.nhs");
-        let (_, msg) = Article::parse("nosebleed", &text).unwrap_err();
-        assert!(msg.contains("https"), "{msg}");
-    }
-
-    #[test]
-    fn unclosed_front_matter_is_rejected() {
-        let (_, msg) = Article::parse("x", "+++\ntitle = \"X\"\n").unwrap_err();
-        assert!(msg.contains("never closed"), "{msg}");
-    }
-
-    #[test]
-    fn unknown_front_matter_key_is_rejected() {
-        let text = GOOD.replace("tags", "tagz");
-        assert!(Article::parse("nosebleed", &text).is_err());
-    }
-
-    #[test]
-    fn slugify_collapses_non_alphanumerics() {
-        assert_eq!(
-            slugify("Bleeding after a tooth extraction!"),
-            "bleeding-after-a-tooth-extraction"
-        );
-        assert_eq!(
-            slugify("  Flu vs. cold -- what's the difference?"),
-            "flu-vs-cold-what-s-the-difference"
-        );
-        assert!(validate_slug(&slugify(&"x".repeat(300))).is_ok());
-    }
-
-    #[test]
-    fn oversized_tip_is_rejected() {
-        let tip = Tip {
-            text: "a".repeat(301),
-            url: None,
-            tags: vec![],
-        };
-        assert!(tip.validate().is_err());
-    }
 }

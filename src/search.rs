@@ -541,28 +541,9 @@ fn document(f: &Fields, a: &Article) -> TantivyDocument {
 }
 
 #[cfg(test)]
-pub(crate) mod testutil {
-    use crate::content::Article;
-
-    /// A minimal valid article for index tests.
-    pub fn article(slug: &str, title: &str, tags: &[&str], body: &str) -> Article {
-        Article {
-            slug: slug.to_owned(),
-            title: title.to_owned(),
-            url: format!("https://example.org/{slug}"),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            summary: None,
-            sources: Vec::new(),
-            reviewed: None,
-            body: body.to_owned(),
-        }
-    }
-}
-
-#[cfg(test)]
 mod tests {
-    use super::testutil::article;
     use super::*;
+    use crate::content::testutil::article;
 
     fn index() -> Index {
         let articles = [

@@ -488,7 +488,7 @@ fn get<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::testutil::article;
+    use crate::content::testutil::article;
 
     fn bundle() -> Vec<Article> {
         vec![

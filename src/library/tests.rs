@@ -1,7 +1,7 @@
 //! Unit tests for [`super::Library`] over a real temporary sled store and an in-RAM index.
 
 use super::*;
-use crate::search::testutil::article;
+use crate::content::testutil::article;
 use crate::store::Origin;
 use crate::synonyms::Synonyms;
 

@@ -145,7 +145,7 @@ fn admin_record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::testutil::article;
+    use crate::content::testutil::article;
 
     fn entry(action: &str) -> AuditEntry {
         AuditEntry {
