@@ -1,12 +1,8 @@
-//! Daily-tip subscriptions, the due index that makes "who is due now" a range scan, the
-//! per-user tip rotation state and users' saved timezones.
-//!
-//! The due index (`tips_due.v1`) holds one empty-valued key per active subscription:
-//! big-endian due seconds followed by the big-endian user id, so keys sort by due time and a
-//! scan up to "now" touches only the users who are due. A subscription record and its index
-//! key are always written together in one sled transaction.
+//! Daily-tip subscriptions and their entries in the due index (see `due`), which makes
+//! "who is due now" a range scan. A subscription record and its index key are always
+//! written together in one sled transaction, with the rotation state when a tip is claimed.
 
-use std::ops::Bound;
+mod due;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -14,8 +10,10 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::{SUBSCRIPTIONS, SeenTips, Store, StoreError, decode, encode, get};
+use due::{DUE, due_key};
 
-const DUE: &str = "tips_due.v1";
+pub use due::DueEntry;
+
 /// Per-user tip rotation state, written with the subscription when a tip is claimed.
 pub(super) const SEEN: &str = "tips_seen.v1";
 
@@ -43,13 +41,6 @@ impl Subscription {
     pub fn indexed_due(&self) -> Option<DateTime<Utc>> {
         self.next_due.filter(|_| !self.paused)
     }
-}
-
-/// One key of the due index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DueEntry {
-    pub due: DateTime<Utc>,
-    pub user_id: u64,
 }
 
 impl Store {
@@ -158,40 +149,6 @@ impl Store {
     /// Returns a storage error.
     pub fn subscription_count(&self) -> Result<usize, StoreError> {
         Ok(self.db.open_tree(SUBSCRIPTIONS)?.len())
-    }
-
-    /// Up to `limit` due entries in due order, strictly after `after` (a cursor from the
-    /// previous chunk) and due no later than `until`.
-    ///
-    /// # Errors
-    /// Returns a storage error.
-    pub fn due_entries(
-        &self,
-        after: Option<DueEntry>,
-        until: DateTime<Utc>,
-        limit: usize,
-    ) -> Result<Vec<DueEntry>, StoreError> {
-        let start = after.map_or(Bound::Unbounded, |e| {
-            Bound::Excluded(due_key(e.due, e.user_id))
-        });
-        let end = Bound::Included(due_key(until, u64::MAX));
-        let mut out = Vec::with_capacity(limit.min(4096));
-        for item in self.db.open_tree(DUE)?.range((start, end)).take(limit) {
-            let (key, _) = item?;
-            out.extend(parse_due_key(&key));
-        }
-        Ok(out)
-    }
-
-    /// The earliest due instant of any active subscription.
-    ///
-    /// # Errors
-    /// Returns a storage error.
-    pub fn first_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let first = self.db.open_tree(DUE)?.first()?;
-        Ok(first
-            .and_then(|(key, _)| parse_due_key(&key))
-            .map(|e| e.due))
     }
 
     /// Atomically replaces `expected` with `next` (moving the due entry) and, if given, saves
@@ -313,27 +270,12 @@ fn read_subscription(
         .map_err(ConflictableTransactionError::Abort)
 }
 
-fn due_key(due: DateTime<Utc>, user_id: u64) -> [u8; 16] {
-    // Due times are after 1970; anything earlier sorts first, which only makes it due sooner.
-    let secs = u64::try_from(due.timestamp()).unwrap_or(0);
-    let mut key = [0; 16];
-    key[..8].copy_from_slice(&secs.to_be_bytes());
-    key[8..].copy_from_slice(&user_id.to_be_bytes());
-    key
-}
-
-fn parse_due_key(key: &[u8]) -> Option<DueEntry> {
-    let secs = u64::from_be_bytes(key.get(..8)?.try_into().ok()?);
-    let user_id = u64::from_be_bytes(key.get(8..16)?.try_into().ok()?);
-    let due = DateTime::from_timestamp(i64::try_from(secs).ok()?, 0)?;
-    Some(DueEntry { due, user_id })
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn sub(minute: u32, due: &str) -> Subscription {
+    /// A subscription at 07:`minute` UTC, due at `due`.
+    pub fn sub(minute: u32, due: &str) -> Subscription {
         Subscription {
             chat_id: 1,
             at: NaiveTime::from_hms_opt(7, minute, 0).unwrap(),
@@ -344,32 +286,9 @@ mod tests {
         }
     }
 
-    fn t(s: &str) -> DateTime<Utc> {
+    /// A UTC instant from RFC 3339 text.
+    pub fn t(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn due_entries_are_a_range_in_due_order_with_a_cursor() {
-        let store = Store::temporary().unwrap();
-        store
-            .save_subscription(3, &sub(0, "2026-01-01T07:02:00Z"))
-            .unwrap();
-        store
-            .save_subscription(2, &sub(0, "2026-01-01T07:01:00Z"))
-            .unwrap();
-        store
-            .save_subscription(1, &sub(0, "2026-01-01T07:01:00Z"))
-            .unwrap();
-        store
-            .save_subscription(9, &sub(0, "2026-01-02T07:00:00Z"))
-            .unwrap();
-        let until = t("2026-01-01T07:02:00Z");
-        let first = store.due_entries(None, until, 2).unwrap();
-        let ids: Vec<u64> = first.iter().map(|e| e.user_id).collect();
-        assert_eq!(ids, [1, 2]);
-        let rest = store.due_entries(first.last().copied(), until, 10).unwrap();
-        assert_eq!(rest.iter().map(|e| e.user_id).collect::<Vec<_>>(), [3]);
-        assert_eq!(store.first_due().unwrap(), Some(t("2026-01-01T07:01:00Z")));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{FEEDBACK, Feedback, Store, StoreError, decode, encode};
+use super::{Store, StoreError, decode, encode};
 
 const QUESTIONS: &str = "questions_daily.v1";
 const READS: &str = "reads.v1";
@@ -96,24 +96,6 @@ impl Store {
             .collect::<Result<Vec<_>, StoreError>>()?;
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(all)
-    }
-
-    /// 👍/👎 counts of every article that has any.
-    ///
-    /// # Errors
-    /// Returns a storage or decoding error.
-    pub fn all_feedback(&self) -> Result<Vec<(String, Feedback)>, StoreError> {
-        self.db
-            .open_tree(FEEDBACK)?
-            .iter()
-            .map(|item| {
-                let (key, value) = item?;
-                Ok((
-                    String::from_utf8_lossy(&key).into_owned(),
-                    decode(FEEDBACK, &key, &value)?,
-                ))
-            })
-            .collect()
     }
 }
 
