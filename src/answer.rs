@@ -24,9 +24,10 @@ pub const STRONG_COVERAGE: f32 = 0.8;
 /// Least coverage for an article to be offered as a suggestion when nothing answered.
 pub const MIN_SUGGESTION_COVERAGE: f32 = 0.25;
 
-/// A ranked article as the user sees it.
+/// A ranked article as the user sees it: the answer's article, a related one or a "did you
+/// mean" suggestion. (The stored article itself is [`crate::content::Article`].)
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Article {
+pub struct Suggestion {
     pub slug: String,
     pub title: String,
     pub url: String,
@@ -37,7 +38,7 @@ pub struct Article {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Best {
     #[serde(flatten)]
-    pub article: Article,
+    pub article: Suggestion,
     pub summary: String,
 }
 
@@ -49,7 +50,7 @@ pub struct Answer {
     /// `None` when no article answers the question confidently.
     pub best: Option<Best>,
     /// Related articles after `best`, or the closest suggestions when there is no answer.
-    pub related: Vec<Article>,
+    pub related: Vec<Suggestion>,
     /// The top-ranked hit with its confidence features, whether or not it answered.
     pub top_hit: Option<Hit>,
 }
@@ -155,8 +156,8 @@ pub fn is_confident(hit: &Hit) -> bool {
         || (hit.coverage >= MIN_COVERAGE && hit.key_coverage >= MIN_KEY_COVERAGE)
 }
 
-fn shown(hit: &Hit) -> Article {
-    Article {
+fn shown(hit: &Hit) -> Suggestion {
+    Suggestion {
         slug: hit.slug.clone(),
         title: hit.title.clone(),
         url: hit.url.clone(),

@@ -217,11 +217,11 @@ fn strip_tags(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::{Article, Best};
+    use crate::answer::{Best, Suggestion};
     use crate::safety::Safety;
 
     fn answer(title: &str, summary: &str) -> Answer {
-        let article = Article {
+        let article = Suggestion {
             slug: "x".into(),
             title: title.into(),
             url: "https://www.nhs.uk/x?a=1&b=2".into(),
@@ -234,7 +234,7 @@ mod tests {
                 article: article.clone(),
                 summary: summary.into(),
             }),
-            related: vec![Article {
+            related: vec![Suggestion {
                 slug: "y".into(),
                 ..article
             }],
