@@ -16,11 +16,7 @@ use crate::app::App;
 use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
 use crate::flood::FloodGuard;
-use crate::handlers::{self, Deps};
-
-/// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
-/// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
-pub type TgBot = teloxide::adaptors::Throttle<Bot>;
+use crate::handlers::{self, Deps, TgBot};
 
 /// Longest wait between attempts to reach the Bot API at start-up.
 const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);

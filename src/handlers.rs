@@ -21,12 +21,15 @@ use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
 use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
-use crate::bot::TgBot;
 use crate::clock::SharedClock;
 use crate::commands::Command;
 use crate::config::Config;
 use crate::flood::{FloodGuard, Verdict};
 use crate::store::Store;
+
+/// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
+/// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
+pub type TgBot = teloxide::adaptors::Throttle<Bot>;
 
 /// What every handler returns.
 pub type HandlerResult = anyhow::Result<()>;

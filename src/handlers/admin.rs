@@ -20,8 +20,8 @@ use teloxide::utils::command::BotCommands;
 use teloxide::utils::html::escape;
 
 use super::{Deps, HandlerResult, send_html};
-use crate::bot::TgBot;
 use crate::commands::AdminCommand;
+use crate::handlers::TgBot;
 use crate::library::{Actor, Library, LibraryError};
 
 /// The neutral reply to anyone who is not an admin.

@@ -5,7 +5,7 @@ use teloxide::types::Me;
 
 use super::{Deps, HandlerResult, reply, send_html};
 use crate::answer;
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;

@@ -5,7 +5,7 @@
 use teloxide::prelude::*;
 
 use super::{Deps, HandlerResult, admin, ask, reply, start::EXAMPLES, tips};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 
 pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
     let data = q.data.clone().unwrap_or_default();

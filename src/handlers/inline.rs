@@ -9,7 +9,7 @@ use teloxide::types::{
 };
 
 use super::{Deps, HandlerResult, reply};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::summary;
 
 /// Most results shown for one inline query.

@@ -74,7 +74,7 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
 
 /// Sends one article's card: title, its general summary and the source link.
 pub async fn send_article(
-    bot: &crate::bot::TgBot,
+    bot: &super::TgBot,
     chat: ChatId,
     deps: &super::Deps,
     slug: &str,

@@ -4,7 +4,7 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, escape};
 
 use super::{Deps, HandlerResult, reply, send_html};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 
 /// Example questions offered to new users.
 pub const EXAMPLES: [&str; 3] = [

@@ -11,9 +11,9 @@ use teloxide::types::InlineKeyboardMarkup;
 use teloxide::utils::html::escape;
 
 use super::{Deps, HandlerResult, send_html};
-use crate::bot::TgBot;
 use crate::commands::Command;
 use crate::error::{UserError, user_message};
+use crate::handlers::TgBot;
 use crate::tips::{schedule, subscriptions};
 
 pub use notifier::TelegramNotifier;

@@ -5,8 +5,8 @@ use teloxide::utils::html::{bold, code_inline, escape, link};
 
 use super::confirm::Action;
 use super::{clip, confirm_keyboard, dialogue, library, reply, report, sender};
-use crate::bot::TgBot;
 use crate::content::Article;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{DRAFT_FORMAT as FORMAT, Draft};
 

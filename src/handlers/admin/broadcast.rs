@@ -6,7 +6,7 @@ use teloxide::utils::html::{bold, escape};
 
 use super::confirm::Action;
 use super::{clip, confirm_keyboard, reply, sender};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, deliver_html, send_html};
 use crate::library::Actor;
 use crate::store::Store;

@@ -9,7 +9,7 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::{actor, articles, broadcast, edit_html, library, report};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult};
 use crate::library::{Actor, Draft};
 

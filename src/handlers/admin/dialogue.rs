@@ -8,8 +8,8 @@ use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::confirm::Action;
 use super::{clip, confirm_keyboard, library, reply, sender};
-use crate::bot::TgBot;
 use crate::content::{MAX_BODY_BYTES, MAX_TITLE_LEN, validate_https_url};
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::Draft;
 

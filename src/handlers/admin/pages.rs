@@ -6,7 +6,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::{clip, edit_html, library};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 
 /// Articles per `/list` page.

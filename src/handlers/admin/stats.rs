@@ -4,7 +4,7 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::clip;
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::stats::Report;
 

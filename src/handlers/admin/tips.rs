@@ -4,8 +4,8 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{code_inline, escape};
 
 use super::{reply, sender};
-use crate::bot::TgBot;
 use crate::content::Tip;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 
 /// `/addtip <text>`: validates, stores with an audit entry, flushes, then acknowledges.

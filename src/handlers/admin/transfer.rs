@@ -7,7 +7,7 @@ use teloxide::types::{Document, InputFile};
 use teloxide::utils::html::{bold, escape};
 
 use super::{clip, library, reply, report, sender};
-use crate::bot::TgBot;
+use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{LineProblem, MAX_IMPORT_BYTES};
 

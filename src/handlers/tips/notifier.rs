@@ -4,8 +4,8 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 
 use super::view;
-use crate::bot::TgBot;
 use crate::content::Tip;
+use crate::handlers::TgBot;
 use crate::handlers::{deliver_html, is_unreachable_chat};
 use crate::tips::{Notifier, NotifyError};
 
