@@ -1,11 +1,12 @@
-//! Where "now" comes from. The handlers and the daily-tips task read the time only through
-//! one shared [`Clock`], so a test can put the whole bot at a chosen instant: unit tests run
-//! the schedule on tokio's paused clock, and process-level tests start the real binary at a
-//! minute of their choosing with the test-only `HEALTHBOT_TEST_CLOCK_START` setting.
+//! Where "now" comes from, and times of day as people write them. The handlers and the
+//! daily-tips task read the time only through one shared [`Clock`], so a test can put the
+//! whole bot at a chosen instant: unit tests run the schedule on tokio's paused clock, and
+//! process-level tests start the real binary at a minute of their choosing with the
+//! test-only `HEALTHBOT_TEST_CLOCK_START` setting.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
 
 /// Where "now" comes from: the I/O boundary for time.
 pub trait Clock: Send + Sync + 'static {
@@ -67,9 +68,34 @@ pub fn shared(start: Option<DateTime<Utc>>) -> SharedClock {
     }
 }
 
+/// Parses a strict 24-hour `H:MM` or `HH:MM` time of day (surrounding spaces allowed): the
+/// one format users and operators type times in.
+pub fn parse_hh_mm(text: &str) -> Option<NaiveTime> {
+    let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse::<u32>().ok()
+        } else {
+            None
+        }
+    };
+    let (h, m) = text.trim().split_once(':')?;
+    NaiveTime::from_hms_opt(digits(h, 1..=2)?, digits(m, 2..=2)?, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hh_mm_accepts_only_real_times() {
+        assert_eq!(parse_hh_mm(" 07:30 "), NaiveTime::from_hms_opt(7, 30, 0));
+        assert_eq!(parse_hh_mm("7:30"), NaiveTime::from_hms_opt(7, 30, 0));
+        for bad in [
+            "24:00", "07:60", "0730", "07:3", ":30", "aa:bb", "+7:30", "07:30:00", "007:30",
+        ] {
+            assert_eq!(parse_hh_mm(bad), None, "{bad}");
+        }
+    }
 
     #[tokio::test(start_paused = true)]
     async fn shifted_clock_starts_at_its_origin_and_follows_tokio_time() {

@@ -202,7 +202,7 @@ impl Config {
         let time_text = raw
             .get(vars::TIPS_DEFAULT_TIME)
             .unwrap_or(DEFAULT_TIPS_TIME);
-        let tips_default_time = parse_hh_mm(time_text).ok_or_else(|| {
+        let tips_default_time = crate::clock::parse_hh_mm(time_text).ok_or_else(|| {
             invalid(
                 vars::TIPS_DEFAULT_TIME,
                 time_text,
@@ -277,15 +277,6 @@ impl Config {
     }
 }
 
-/// Parses a strict `HH:MM` 24-hour time.
-pub fn parse_hh_mm(text: &str) -> Option<NaiveTime> {
-    let (h, m) = text.trim().split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
-        return None;
-    }
-    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
-}
-
 fn parse_admin_ids(text: &str) -> Result<HashSet<u64>, String> {
     text.split(',')
         .map(str::trim)
@@ -355,14 +346,5 @@ mod tests {
         let c = config(&[("TELOXIDE_TOKEN", "123456:SECRET-token")]).unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
-    }
-
-    #[test]
-    fn hh_mm_accepts_only_real_times() {
-        assert!(parse_hh_mm("07:30").is_some());
-        assert!(parse_hh_mm("7:30").is_some());
-        for bad in ["24:00", "07:60", "0730", "07:3", ":30", "aa:bb"] {
-            assert!(parse_hh_mm(bad).is_none(), "{bad}");
-        }
     }
 }

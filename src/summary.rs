@@ -158,7 +158,7 @@ fn fallback_summary(fallback: Option<&str>, body: &[Sentence]) -> String {
     let first = fallback
         .or(body.first().map(|s| s.text.as_str()))
         .unwrap_or_default();
-    cut_at_word(first, MAX_SUMMARY_CHARS)
+    text::clip(first, MAX_SUMMARY_CHARS)
 }
 
 fn take_fitting<'a>(parts: impl Iterator<Item = &'a str>) -> String {
@@ -181,15 +181,6 @@ fn fits(sentence: &str) -> bool {
 
 fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
     parts.collect::<Vec<_>>().join(" ")
-}
-
-fn cut_at_word(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max - 1).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 fn bullet(line: &str) -> Option<&str> {

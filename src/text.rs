@@ -1,4 +1,5 @@
-//! Text normalisation shared by indexing, question analysis, summaries and safety checks.
+//! Text normalisation shared by indexing, question analysis, summaries and safety checks,
+//! and [`clip`], the one way text is shortened for display.
 //!
 //! Everything that compares words goes through here, so "Bleeding", "bleeds" and "bléeding"
 //! meet as the same stem on both the article side and the question side.
@@ -249,9 +250,42 @@ pub fn stems(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// `text` cut to at most `max` characters, ending with "…" when it had to be cut. The cut
+/// moves back to the last space when that keeps at least two thirds of the room, so words
+/// are split only when one is very long (a URL, say), and no `,`, `;` or `:` is left
+/// dangling before the ellipsis.
+pub fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let Some(room) = max.checked_sub(1) else {
+        return String::new();
+    };
+    let cut: String = text.chars().take(room).collect();
+    let head = match cut.rsplit_once(' ') {
+        Some((head, _)) if head.chars().count() * 3 >= room * 2 => head,
+        _ => cut.as_str(),
+    };
+    format!("{}…", head.trim_end_matches([',', ';', ':', ' ']))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_cuts_long_text_at_a_word() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("abcdef", 4), "abc…", "one long word is cut inside");
+        assert_eq!(clip("take two tablets, then rest", 20), "take two tablets…");
+        assert_eq!(
+            clip("the url https://example.org/a/very/long/path", 30),
+            "the url https://example.org/a…",
+            "a cut at the space would lose most of the text"
+        );
+        assert_eq!(clip("anything", 0), "");
+        assert!(clip(&"word ".repeat(100), 50).chars().count() <= 50);
+    }
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {

@@ -23,6 +23,7 @@ use super::{Deps, HandlerResult, send_html};
 use crate::commands::AdminCommand;
 use crate::handlers::TgBot;
 use crate::library::{Actor, Library, LibraryError};
+use crate::text::clip;
 
 /// The neutral reply to anyone who is not an admin.
 pub const NOT_ALLOWED: &str = "Sorry, that command isn't available.";
@@ -181,25 +182,4 @@ fn confirm_keyboard(id: u64, yes: &str) -> InlineKeyboardMarkup {
         InlineKeyboardButton::callback(yes, format!("x:y:{id}")),
         InlineKeyboardButton::callback("Cancel", format!("x:n:{id}")),
     ]])
-}
-
-/// `text` cut to at most `max` characters, with an ellipsis when cut.
-fn clip(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clip_keeps_short_text_and_cuts_long_text() {
-        assert_eq!(clip("short", 10), "short");
-        assert_eq!(clip("abcdef", 4), "abc…");
-    }
 }

@@ -16,6 +16,8 @@ use crate::summary;
 pub const MAX_RESULTS: usize = 10;
 /// How long Telegram may cache inline results, in seconds. Articles change rarely.
 pub const CACHE_SECONDS: u32 = 300;
+/// Longest description under a result; Telegram shows about two lines of it.
+const MAX_DESCRIPTION_CHARS: usize = 120;
 
 pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerResult {
     let query: String = q
@@ -79,7 +81,7 @@ fn result(article: &crate::content::Article, summary: &str) -> InlineQueryResult
     let content = InputMessageContentText::new(reply::card_html(article, summary))
         .parse_mode(ParseMode::Html)
         .link_preview_options(super::no_link_preview());
-    let description: String = summary.chars().take(120).collect();
+    let description = crate::text::clip(summary, MAX_DESCRIPTION_CHARS);
     InlineQueryResult::Article(
         InlineQueryResultArticle::new(
             article.slug.clone(),

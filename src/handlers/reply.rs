@@ -10,6 +10,7 @@ use teloxide::utils::html::{bold, escape, italic, link};
 use super::{HandlerResult, send_html};
 use crate::answer::{Answer, DISCLAIMER};
 use crate::summary;
+use crate::text::clip;
 
 /// Telegram's limit on one message's text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
@@ -66,7 +67,10 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
         let data = format!("a:{}", a.slug);
         // Telegram rejects callback data over 64 bytes; such an article simply gets no button.
         if data.len() <= 64 {
-            rows.push(vec![InlineKeyboardButton::callback(label(&a.title), data)]);
+            rows.push(vec![InlineKeyboardButton::callback(
+                clip(&a.title, MAX_BUTTON_CHARS),
+                data,
+            )]);
         }
     }
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
@@ -122,12 +126,12 @@ pub fn welcome_html() -> String {
 
 /// Buttons with example questions for new users.
 pub fn examples_keyboard() -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new(
-        super::start::EXAMPLES
-            .iter()
-            .enumerate()
-            .map(|(i, q)| vec![InlineKeyboardButton::callback(label(q), format!("q:{i}"))]),
-    )
+    InlineKeyboardMarkup::new(super::start::EXAMPLES.iter().enumerate().map(|(i, q)| {
+        vec![InlineKeyboardButton::callback(
+            clip(q, MAX_BUTTON_CHARS),
+            format!("q:{i}"),
+        )]
+    }))
 }
 
 /// The `/help` text.
@@ -161,14 +165,6 @@ fn source_name(url: &str) -> String {
                 .map(|h| h.trim_start_matches("www.").to_owned())
         })
         .unwrap_or_else(|| "the source".to_owned())
-}
-
-fn label(text: &str) -> String {
-    if text.chars().count() <= MAX_BUTTON_CHARS {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(MAX_BUTTON_CHARS - 1).collect();
-    format!("{}…", cut.trim_end())
 }
 
 /// Joins paragraphs, dropping middle ones (never the first or the disclaimer) until the

@@ -9,6 +9,9 @@
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+/// Longest piece of user input quoted back in a refusal.
+const MAX_ECHO_CHARS: usize = 40;
+
 /// Why a time or zone typed by a user was refused; the text is fit to show them.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScheduleError {
@@ -73,18 +76,7 @@ pub fn local_date(instant: DateTime<Utc>, tz: Tz) -> NaiveDate {
 /// # Errors
 /// [`ScheduleError::Time`] for anything else, including seconds and out-of-range values.
 pub fn parse_time(text: &str) -> Result<NaiveTime, ScheduleError> {
-    let text = text.trim();
-    let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
-        if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
-            s.parse::<u32>().ok()
-        } else {
-            None
-        }
-    };
-    text.split_once(':')
-        .and_then(|(h, m)| Some((digits(h, 1..=2)?, digits(m, 2..=2)?)))
-        .and_then(|(h, m)| NaiveTime::from_hms_opt(h, m, 0))
-        .ok_or_else(|| ScheduleError::Time(shorten(text)))
+    crate::clock::parse_hh_mm(text).ok_or_else(|| ScheduleError::Time(echo(text)))
 }
 
 /// Parses an IANA timezone name, ignoring case (`europe/berlin` works).
@@ -101,7 +93,7 @@ pub fn parse_zone(text: &str) -> Result<Tz, ScheduleError> {
                 .copied()
                 .find(|tz| tz.name().eq_ignore_ascii_case(text))
         })
-        .ok_or_else(|| ScheduleError::Zone(shorten(text)))
+        .ok_or_else(|| ScheduleError::Zone(echo(text)))
 }
 
 /// Splits what follows `/subscribe` into an optional time and an optional zone, given in
@@ -123,14 +115,14 @@ pub fn parse_request(args: &str) -> Result<(Option<NaiveTime>, Option<Tz>), Sche
     Ok((at, tz))
 }
 
+/// User input quoted back in an error, kept short so the reply never outgrows a message.
+fn echo(text: &str) -> String {
+    crate::text::clip(text.trim(), MAX_ECHO_CHARS)
+}
+
 /// Formats a time the way users type it: `07:30`.
 pub fn format_time(at: NaiveTime) -> String {
     at.format("%H:%M").to_string()
-}
-
-/// Keeps echoed user input short so an error reply can never grow past Telegram's limit.
-fn shorten(text: &str) -> String {
-    text.trim().chars().take(40).collect()
 }
 
 #[cfg(test)]

@@ -4,11 +4,12 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape, link};
 
 use super::confirm::Action;
-use super::{clip, confirm_keyboard, dialogue, library, reply, report, sender};
+use super::{confirm_keyboard, dialogue, library, reply, report, sender};
 use crate::content::Article;
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{DRAFT_FORMAT as FORMAT, Draft};
+use crate::text::clip;
 
 /// Longest problem description echoed back; a problem may quote the admin's input.
 pub(super) const MAX_PROBLEM_CHARS: usize = 500;

@@ -5,11 +5,12 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, escape};
 
 use super::confirm::Action;
-use super::{clip, confirm_keyboard, reply, sender};
+use super::{confirm_keyboard, reply, sender};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, deliver_html, send_html};
 use crate::library::Actor;
 use crate::store::Store;
+use crate::text::clip;
 
 /// Longest broadcast text, so the preview (with its framing) fits one message.
 const MAX_BROADCAST_CHARS: usize = 3500;

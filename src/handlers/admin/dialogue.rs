@@ -7,11 +7,12 @@ use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::confirm::Action;
-use super::{clip, confirm_keyboard, library, reply, sender};
+use super::{confirm_keyboard, library, reply, sender};
 use crate::content::{MAX_BODY_BYTES, MAX_TITLE_LEN, validate_https_url};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::Draft;
+use crate::text::clip;
 
 /// What the admin sends to keep the current value while editing.
 const KEEP: &str = "-";

@@ -5,9 +5,10 @@ use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use teloxide::utils::html::{bold, code_inline, escape};
 
-use super::{clip, edit_html, library};
+use super::{edit_html, library};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
+use crate::text::clip;
 
 /// Articles per `/list` page.
 const ARTICLES_PER_PAGE: usize = 20;

@@ -3,10 +3,10 @@
 use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
-use super::clip;
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::stats::Report;
+use crate::text::clip;
 
 /// Sends the report for the last 7 days (UTC).
 pub async fn show(bot: &TgBot, chat: ChatId, deps: &Deps) -> HandlerResult {

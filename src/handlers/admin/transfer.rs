@@ -6,10 +6,11 @@ use teloxide::prelude::*;
 use teloxide::types::{Document, InputFile};
 use teloxide::utils::html::{bold, escape};
 
-use super::{clip, library, reply, report, sender};
+use super::{library, reply, report, sender};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{LineProblem, MAX_IMPORT_BYTES};
+use crate::text::clip;
 
 /// Most problems listed in one reply; the count of the rest follows.
 const MAX_LISTED_PROBLEMS: usize = 30;
