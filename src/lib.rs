@@ -4,7 +4,7 @@
 //! - [`config`]: settings from the environment, validated once.
 //! - [`clock`]: where "now" comes from, one clock shared by handlers and the tips task.
 //! - [`content`]: the bundled library on disk (articles, tips, synonyms).
-//! - [`text`]: word normalisation shared by search, summary and safety.
+//! - [`text`]: word normalisation shared by search, summary and safety, and text clipping.
 //! - [`synonyms`]: lay/medical synonym groups, parsed with the content, matched by search.
 //! - [`search`]: the tantivy index and question matching.
 //! - [`summary`]: the question-focused extractive summary.
@@ -19,6 +19,8 @@
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
+
+#![forbid(unsafe_code)]
 
 pub mod answer;
 pub mod app;

@@ -1,6 +1,8 @@
 //! The `healthbot` binary: logging, then the command line. `run` (the default) goes to the
 //! bot in [`healthbot::bot`], every other command to [`healthbot::cli`].
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
