@@ -168,7 +168,9 @@ impl FakeBotApi {
             changes: watch::channel(0).0,
         });
         let app = axum::Router::new()
-            .fallback(http::handle)
+            .route("/{bot}/{method}", axum::routing::any(http::api))
+            .route("/file/{bot}/{*path}", axum::routing::any(http::file))
+            .fallback(http::unknown)
             .with_state(Arc::clone(&shared))
             // Telegram accepts uploads of up to 50 MB.
             .layer(DefaultBodyLimit::disable());

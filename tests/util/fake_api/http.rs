@@ -1,5 +1,6 @@
-//! The HTTP face of the fake: routing, request decoding (JSON,
-//! urlencoded, multipart), error answers and long polling.
+//! The HTTP face of the fake: routing, request decoding (JSON, and
+//! urlencoded and multipart through axum's extractors), error answers and
+//! long polling.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -7,9 +8,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::State as AxumState;
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, Multipart, Path, Query, State as AxumState};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Form, RequestExt};
 use serde_json::{Map, Value, json};
 
 use super::validate::{int_param, json_param};
@@ -121,50 +124,49 @@ enum Route {
     Unknown,
 }
 
-impl Route {
-    fn parse(path: &str) -> Route {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(percent_decode)
-            .collect();
-        match segments.as_slice() {
-            [bot, method] => match bot.strip_prefix("bot") {
-                Some(token) => Route::Api {
-                    token: token.to_owned(),
-                    method: method.clone(),
-                },
-                None => Route::Unknown,
-            },
-            [file, bot, rest @ ..] if file == "file" && !rest.is_empty() => {
-                match bot.strip_prefix("bot") {
-                    Some(token) => Route::File {
-                        token: token.to_owned(),
-                        path: rest.join("/"),
-                    },
-                    None => Route::Unknown,
-                }
-            }
-            _ => Route::Unknown,
-        }
-    }
-}
-
 /// Parsed request parameters plus the files uploaded with them.
 pub(super) struct Request {
     pub(super) params: Map<String, Value>,
     pub(super) uploads: HashMap<String, SentFile>,
 }
 
-pub(super) async fn handle(
+/// `/bot<token>/<method>`: a Bot API call. axum decodes the path.
+pub(super) async fn api(
     AxumState(shared): AxumState<Arc<Shared>>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: axum::extract::Request,
 ) -> Response {
+    let route = path.ok().and_then(|Path((bot, method))| {
+        let token = bot.strip_prefix("bot")?.to_owned();
+        Some(Route::Api { token, method })
+    });
+    serve(&shared, route.unwrap_or(Route::Unknown), request).await
+}
+
+/// `/file/bot<token>/<path>`: a file download.
+pub(super) async fn file(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    request: axum::extract::Request,
+) -> Response {
+    let route = path.ok().and_then(|Path((bot, path))| {
+        let token = bot.strip_prefix("bot")?.to_owned();
+        Some(Route::File { token, path })
+    });
+    serve(&shared, route.unwrap_or(Route::Unknown), request).await
+}
+
+/// Anything else: recorded, then answered 404 like Telegram.
+pub(super) async fn unknown(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    request: axum::extract::Request,
+) -> Response {
+    serve(&shared, Route::Unknown, request).await
+}
+
+async fn serve(shared: &Shared, route: Route, request: axum::extract::Request) -> Response {
     let at = Instant::now();
-    let route = Route::parse(uri.path());
-    let request = parse_request(&headers, uri.query(), &body);
+    let request = parse_request(request).await;
     // Never record the raw path: it contains the token.
     let (method, params) = match &route {
         Route::Api { method, .. } => {
@@ -328,63 +330,68 @@ impl Shared {
 /// Reads query string and body (JSON, urlencoded or multipart) into one
 /// parameter object. File parts are replaced by a summary object
 /// `{"attach", "file_name", "size"}` and kept aside with their bytes.
-fn parse_request(
-    headers: &HeaderMap,
-    query: Option<&str>,
-    body: &[u8],
-) -> Result<Request, ApiError> {
+async fn parse_request(request: axum::extract::Request) -> Result<Request, ApiError> {
     let mut params = Map::new();
     let mut uploads = HashMap::new();
-    if let Some(query) = query {
-        params.extend(parse_urlencoded(query));
-    }
-    let content_type = headers
+    let Query(query) = Query::<Vec<(String, String)>>::try_from_uri(request.uri())
+        .map_err(|e| ApiError::bad_request(e.body_text()))?;
+    params.extend(query.into_iter().map(|(k, v)| (k, Value::String(v))));
+    let media_type = request
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let media_type = content_type
-        .split(';')
-        .next()
+        .and_then(|v| v.split(';').next())
         .unwrap_or_default()
         .trim()
         .to_ascii_lowercase();
     if media_type == "multipart/form-data" {
-        // The boundary is case-sensitive, so it comes from the raw header.
-        let boundary = content_type
-            .split(';')
-            .find_map(|item| {
-                let (key, value) = item.split_once('=')?;
-                key.trim()
-                    .eq_ignore_ascii_case("boundary")
-                    .then(|| value.trim().trim_matches('"'))
-            })
-            .ok_or_else(|| ApiError::bad_request("multipart boundary is missing"))?;
-        for part in parse_multipart(body, boundary).map_err(ApiError::bad_request)? {
-            match part.file_name {
+        let mut multipart = request
+            .extract::<Multipart, _>()
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?
+        {
+            let name = field
+                .name()
+                .ok_or_else(|| ApiError::bad_request("multipart part without a name"))?
+                .to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::bad_request(e.body_text()))?;
+            match file_name {
                 Some(file_name) => {
-                    uploads.insert(
-                        part.name,
-                        SentFile {
-                            file_name,
-                            bytes: part.body,
-                        },
-                    );
+                    let bytes = bytes.to_vec();
+                    uploads.insert(name, SentFile { file_name, bytes });
                 }
                 None => {
-                    let text = String::from_utf8_lossy(&part.body).into_owned();
-                    params.insert(part.name, Value::String(text));
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    params.insert(name, Value::String(text));
                 }
             }
         }
     } else if media_type == "application/x-www-form-urlencoded" {
-        params.extend(parse_urlencoded(&String::from_utf8_lossy(body)));
-    } else if !body.iter().all(u8::is_ascii_whitespace) {
-        match serde_json::from_slice(body) {
-            Ok(Value::Object(fields)) => params.extend(fields),
-            _ => {
-                return Err(ApiError::bad_request(
-                    "can't parse JSON object in request body",
-                ));
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, &())
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        params.extend(fields.into_iter().map(|(k, v)| (k, Value::String(v))));
+    } else {
+        let body = request
+            .extract::<Bytes, _>()
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        if !body.iter().all(u8::is_ascii_whitespace) {
+            match serde_json::from_slice(&body) {
+                Ok(Value::Object(fields)) => params.extend(fields),
+                _ => {
+                    return Err(ApiError::bad_request(
+                        "can't parse JSON object in request body",
+                    ));
+                }
             }
         }
     }
@@ -410,92 +417,4 @@ fn parse_request(
         }
     }
     Ok(Request { params, uploads })
-}
-
-fn parse_urlencoded(input: &str) -> Vec<(String, Value)> {
-    input
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |s: &str| percent_decode(&s.replace('+', " "));
-            (decode(key), Value::String(decode(value)))
-        })
-        .collect()
-}
-
-fn percent_decode(input: &str) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-struct Part {
-    name: String,
-    file_name: Option<String>,
-    body: Vec<u8>,
-}
-
-fn parse_multipart(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
-    let delimiter = format!("--{boundary}").into_bytes();
-    let next_delimiter = format!("\r\n--{boundary}").into_bytes();
-    let mut pos =
-        find(body, &delimiter, 0).ok_or("multipart body has no boundary")? + delimiter.len();
-    let mut parts = Vec::new();
-    loop {
-        if body[pos..].starts_with(b"--") {
-            return Ok(parts);
-        }
-        let start = find(body, b"\r\n", pos).ok_or("truncated multipart body")? + 2;
-        let end = find(body, &next_delimiter, start).ok_or("unterminated multipart part")?;
-        let part = &body[start..end];
-        let split = find(part, b"\r\n\r\n", 0).ok_or("multipart part without headers")?;
-        let headers = String::from_utf8_lossy(&part[..split]);
-        let disposition = headers
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.trim()
-                    .eq_ignore_ascii_case("content-disposition")
-                    .then_some(value)
-            })
-            .ok_or("multipart part without Content-Disposition")?;
-        let attribute = |key: &str| {
-            disposition.split(';').find_map(|item| {
-                let (k, v) = item.trim().split_once('=')?;
-                (k.trim() == key).then(|| percent_decode(v.trim().trim_matches('"')))
-            })
-        };
-        parts.push(Part {
-            name: attribute("name").ok_or("multipart part without a name")?,
-            file_name: attribute("filename"),
-            body: part[split + 4..].to_vec(),
-        });
-        pos = end + next_delimiter.len();
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
 }
