@@ -244,3 +244,14 @@ fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {
     }
     file.tip
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_synonyms_parse() {
+        let syn = Synonyms::parse(BUNDLED_SYNONYMS).unwrap();
+        assert!(syn.len() >= 100, "only {} groups", syn.len());
+    }
+}
