@@ -9,6 +9,9 @@
 //! - [`search`]: the tantivy index and question matching.
 //! - [`summary`]: the question-focused extractive summary.
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
+//! - [`encoder`]: the sentence encoder (all-MiniLM-L6-v2 on candle) and its vector cache.
+//! - [`dense`]: the semantic index: sentence vectors of articles and phrasings, searched by cosine.
+//! - [`gate`]: the calibrated answer gate (logistic model over confidence features).
 //! - [`eval`]: ranking metrics, latency percentiles and peak memory for `healthbot eval`.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
@@ -30,9 +33,12 @@ pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod dense;
+pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod flood;
+pub mod gate;
 pub mod handlers;
 pub mod library;
 pub mod safety;
