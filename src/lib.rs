@@ -12,6 +12,8 @@
 //! - [`encoder`]: the sentence encoder (all-MiniLM-L6-v2 on candle) and its vector cache.
 //! - [`dense`]: the semantic index: sentence vectors of articles and phrasings, searched by cosine.
 //! - [`gate`]: the calibrated answer gate (logistic model over confidence features).
+//! - [`smalltalk`]: greetings, thanks and "are you a doctor": friendly replies from a data file.
+//! - [`ranker`]: the hybrid ranking: lexical and dense scores fused, with the gate's features.
 //! - [`eval`]: ranking metrics, latency percentiles and peak memory for `healthbot eval`.
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
@@ -41,8 +43,10 @@ pub mod flood;
 pub mod gate;
 pub mod handlers;
 pub mod library;
+pub mod ranker;
 pub mod safety;
 pub mod search;
+pub mod smalltalk;
 pub mod stats;
 pub mod store;
 pub mod summary;
