@@ -52,10 +52,8 @@ fn corpus(vocab: &[String]) -> Vec<Article> {
                 tags: (0..4)
                     .map(|_| vocab[rng.zipf(vocab.len())].clone())
                     .collect(),
-                summary: None,
-                sources: Vec::new(),
-                reviewed: None,
                 body: body.join(" "),
+                ..Article::default()
             }
         })
         .collect()

@@ -45,11 +45,8 @@ fn article(slug: String, title: String, body: String) -> Article {
         url: format!("https://example.org/{slug}"),
         slug,
         title,
-        tags: Vec::new(),
-        summary: None,
-        sources: Vec::new(),
-        reviewed: None,
         body,
+        ..Article::default()
     }
 }
 

@@ -1,11 +1,18 @@
-//! The answer engine: safety check, then search, then a question-focused summary, composed
-//! into one [`Answer`] that the CLI prints and the bot renders.
+//! The answer engine: safety check, small talk, hybrid ranking, the answer gate and a
+//! question-focused summary, composed into one [`Answer`] that the CLI prints and the bot
+//! renders.
+
+mod engine;
+mod explain;
 
 use serde::Serialize;
 
-use crate::safety::{Emergency, RedFlag, Safety};
-use crate::search::{Hit, Index, SearchError};
-use crate::summary;
+pub use engine::Engine;
+pub use explain::Explanation;
+
+use crate::ranker::Ranking;
+use crate::safety::{Emergency, RedFlag};
+use crate::smalltalk;
 
 /// The one-line note that ends every answer.
 pub const DISCLAIMER: &str =
@@ -13,16 +20,19 @@ pub const DISCLAIMER: &str =
 /// Number of articles ranked by default (best plus related).
 pub const DEFAULT_TOP: usize = 4;
 /// Least share of the question's information the best article must mention to be given as
-/// the answer, together with [`MIN_KEY_COVERAGE`]. Calibrated on `tests/data/questions.toml`
-/// (226 lay questions, 40 off-topic ones; see `tests/quality.rs`) as the rule with the most
-/// right answers and no off-topic answer.
+/// the answer without a sentence encoder, together with [`MIN_KEY_COVERAGE`]. Calibrated on
+/// `tests/data/questions.toml` as the lexical rule with the most right answers and no
+/// off-topic answer.
 pub const MIN_COVERAGE: f32 = 0.6;
 /// Least share of the question's information found in the best article's title or tags.
 pub const MIN_KEY_COVERAGE: f32 = 0.35;
 /// Share above which an article answers even if little of the question is in its title or tags.
 pub const STRONG_COVERAGE: f32 = 0.8;
-/// Least coverage for an article to be offered as a suggestion when nothing answered.
+/// Least coverage for an article to be offered as a lexical-only "did you mean" suggestion.
 pub const MIN_SUGGESTION_COVERAGE: f32 = 0.25;
+/// Least cosine for an article to be offered as a "did you mean" suggestion: below it, an
+/// article is as close to the question as off-topic questions are to the library.
+pub const MIN_SUGGESTION_COSINE: f32 = 0.4;
 
 /// A ranked article as the user sees it: the answer's article, a related one or a "did you
 /// mean" suggestion. (The stored article itself is [`crate::content::Article`].)
@@ -31,7 +41,11 @@ pub struct Suggestion {
     pub slug: String,
     pub title: String,
     pub url: String,
+    /// The fused ranking score (only comparable within one question).
     pub score: f32,
+    /// Whether the article is close enough to the question to be offered as "did you mean".
+    #[serde(skip)]
+    pub plausible: bool,
 }
 
 /// The article given as the answer, with its question-focused summary.
@@ -43,16 +57,21 @@ pub struct Best {
 }
 
 /// Everything the bot says in reply to one question.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Answer {
     pub question: String,
     pub emergency: Option<Emergency>,
+    /// A greeting, thanks or "are you a doctor": answered with a short reply, no article.
+    pub small_talk: Option<smalltalk::Reply>,
     /// `None` when no article answers the question confidently.
     pub best: Option<Best>,
-    /// Related articles after `best`, or the closest suggestions when there is no answer.
+    /// The other ranked articles: related ones after `best`, or every ranked article when
+    /// there is no answer (see [`Answer::suggestions`] for what to offer a user).
     pub related: Vec<Suggestion>,
-    /// The top-ranked hit with its confidence features, whether or not it answered.
-    pub top_hit: Option<Hit>,
+    /// The gate's probability that the top article is right, when an encoder is loaded.
+    pub confidence: Option<f32>,
+    /// The ranking behind the answer, for explanations.
+    pub ranking: Option<Ranking>,
 }
 
 impl Answer {
@@ -66,134 +85,59 @@ impl Answer {
         self.emergency.as_ref().map_or(&[], |e| &e.flags)
     }
 
+    /// Articles worth offering as "did you mean" when there is no answer: only those close
+    /// enough to the question, so gibberish gets a hint rather than random topics.
+    pub fn suggestions(&self) -> impl Iterator<Item = &Suggestion> {
+        self.related.iter().filter(|s| s.plausible)
+    }
+
     /// The `ask --json` shape.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
             "question": self.question,
             "answered": self.answered(),
             "emergency": self.emergency.is_some(),
+            "small_talk": self.small_talk.is_some(),
             "best": self.best,
             "related": self.related,
         })
     }
 }
 
-/// Safety checks plus the search index: everything needed to answer a question.
-#[derive(Clone)]
-pub struct Engine {
-    pub index: Index,
-    pub safety: Safety,
+/// The lexical confidence rule, used when no sentence encoder is loaded: enough of the
+/// question is covered, and the match is not only incidental body text.
+pub fn is_confident(coverage: f32, key_coverage: f32) -> bool {
+    coverage >= STRONG_COVERAGE || (coverage >= MIN_COVERAGE && key_coverage >= MIN_KEY_COVERAGE)
 }
 
-impl Engine {
-    /// Creates an engine over an index.
-    pub fn new(index: Index, safety: Safety) -> Self {
-        Self { index, safety }
+/// Replaces the placeholders an article may use for the operator's numbers:
+/// `{{EMERGENCY_NUMBER}}` and `{{CRISIS_LINE}}`.
+pub fn fill_placeholders(text: &str, emergency_number: &str, crisis_line: &str) -> String {
+    if !text.contains("{{") {
+        return text.to_owned();
     }
-
-    /// Answers `question`, ranking `top` articles in all (best plus related).
-    ///
-    /// # Errors
-    /// Returns an error only if the index cannot be read.
-    pub fn answer(&self, question: &str, top: usize) -> Result<Answer, SearchError> {
-        let question = question.trim();
-        let emergency = self.safety.check(question);
-        let ranking = self.index.search(question, top.max(1))?;
-        let top_hit = ranking.hits.first().cloned();
-        let mut hits = ranking.hits.into_iter();
-        let first = hits.next();
-        let best = match first {
-            Some(hit) if is_confident(&hit) => {
-                let article = self.index.article(&hit.slug)?;
-                let summary = match &article {
-                    Some(a) => summary::summarize(
-                        &a.body,
-                        a.summary.as_deref(),
-                        ranking.plan.summary_weights(),
-                    ),
-                    None => String::new(),
-                };
-                Some(Best {
-                    article: shown(&hit),
-                    summary,
-                })
-            }
-            other => {
-                let related = other
-                    .into_iter()
-                    .chain(hits)
-                    .filter(|h| h.coverage >= MIN_SUGGESTION_COVERAGE)
-                    .map(|h| shown(&h))
-                    .take(top)
-                    .collect();
-                return Ok(Answer {
-                    question: question.to_owned(),
-                    emergency,
-                    best: None,
-                    related,
-                    top_hit,
-                });
-            }
-        };
-        let related = hits
-            .map(|h| shown(&h))
-            .take(top.saturating_sub(1))
-            .collect();
-        Ok(Answer {
-            question: question.to_owned(),
-            emergency,
-            best,
-            related,
-            top_hit,
-        })
-    }
-}
-
-/// The confidence rule: enough of the question is covered, and the match is not only
-/// incidental body text.
-pub fn is_confident(hit: &Hit) -> bool {
-    hit.coverage >= STRONG_COVERAGE
-        || (hit.coverage >= MIN_COVERAGE && hit.key_coverage >= MIN_KEY_COVERAGE)
-}
-
-fn shown(hit: &Hit) -> Suggestion {
-    Suggestion {
-        slug: hit.slug.clone(),
-        title: hit.title.clone(),
-        url: hit.url.clone(),
-        score: hit.score,
-    }
+    text.replace("{{EMERGENCY_NUMBER}}", emergency_number)
+        .replace("{{CRISIS_LINE}}", crisis_line)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hit(coverage: f32, key_coverage: f32) -> Hit {
-        let in_title_or_tags = key_coverage > 0.0;
-        Hit {
-            slug: "s".into(),
-            title: "t".into(),
-            url: "u".into(),
-            score: 1.0,
-            coverage,
-            in_title_or_tags,
-            key_coverage,
-            known: 1.0,
-        }
+    #[test]
+    fn lexical_rule_needs_coverage_and_a_title_or_tag_match() {
+        assert!(is_confident(0.6, 0.4));
+        assert!(!is_confident(0.6, 0.1), "mostly incidental body text");
+        assert!(is_confident(0.8, 0.0), "nearly the whole question is covered");
+        assert!(!is_confident(0.5, 0.5), "half the question is not enough");
     }
 
     #[test]
-    fn threshold_needs_coverage_and_a_title_or_tag_match() {
-        assert!(is_confident(&hit(0.6, 0.4)));
-        assert!(!is_confident(&hit(0.6, 0.1)), "mostly incidental body text");
-        assert!(
-            is_confident(&hit(0.8, 0.0)),
-            "nearly the whole question is covered"
-        );
-        assert!(
-            !is_confident(&hit(0.5, 0.5)),
-            "half the question is not enough"
+    fn placeholders_take_the_configured_numbers() {
+        let text = "Contact {{CRISIS_LINE}} now, or call {{EMERGENCY_NUMBER}}.";
+        assert_eq!(
+            fill_placeholders(text, "112", "Samaritans on 116 123"),
+            "Contact Samaritans on 116 123 now, or call 112."
         );
     }
 }

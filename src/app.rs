@@ -1,15 +1,22 @@
 //! The app's assembly: opening the store, syncing the bundled content into it, building the
-//! search index and the answer engine. The bot and the command line both start from here,
-//! and neither imports the other.
+//! lexical and dense indexes and the answer engine. The bot and the command line both start
+//! from here, and neither imports the other.
 
 use std::path::Path;
+use std::time::Instant;
 
 use crate::answer::Engine;
 use crate::config::Config;
-use crate::content::{self, Article};
+use crate::content::{self, Article, Bundle};
+use crate::dense::{DenseIndex, Entry, article_texts};
+use crate::encoder::{Encoder, EncoderError, VectorCache};
+use crate::ranker::Semantic;
 use crate::safety::Safety;
 use crate::search::{Index, Tuning};
 use crate::store::Store;
+
+/// The vector-cache namespace of the bot's own library.
+const LIBRARY_NAMESPACE: &str = "library";
 
 /// The durable store and the engine that answers from it.
 pub struct App {
@@ -21,7 +28,8 @@ impl App {
     /// Opens the store, syncs the bundled content into it and builds the engine over it.
     ///
     /// # Errors
-    /// Fails if the store is locked or unreadable, or the content folder has problems.
+    /// Fails if the store is locked or unreadable, the content folder has problems, or the
+    /// model in `MODEL_DIR` is present but unusable.
     pub fn open(config: &Config) -> anyhow::Result<Self> {
         let bundle = content::load_dir(&config.content_dir)
             .map_err(|errors| content_errors(&config.content_dir, &errors))?;
@@ -29,27 +37,102 @@ impl App {
         let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
         log::debug!("content sync: {report:?}");
         let articles = store.articles()?;
-        let index = Index::build(&articles, bundle.synonyms)?;
-        Ok(Self {
-            store,
-            engine: Engine::new(index, safety(config)),
-        })
+        let engine = build_engine(&articles, &bundle, config, Tuning::default(), LIBRARY_NAMESPACE)?;
+        Ok(Self { store, engine })
     }
 }
 
-/// An engine over `articles` with explicit ranking knobs and CONTENT_DIR's synonyms (or the
-/// bundled ones), for evaluation and experiments. It touches nothing in DATA_DIR.
+/// An engine over `articles` (an external corpus, or the library with other ranking knobs),
+/// with CONTENT_DIR's data files. Its vectors are cached under `namespace`. It touches
+/// nothing in DATA_DIR.
 ///
 /// # Errors
-/// Fails if the synonyms cannot be read or indexing fails.
+/// Fails if the content folder's data files are broken, indexing fails, or the model is
+/// present but unusable.
 pub fn engine_over(
     articles: &[Article],
     config: &Config,
     tuning: Tuning,
+    namespace: &str,
 ) -> anyhow::Result<Engine> {
-    let synonyms = content::load_synonyms(&config.content_dir)?;
-    let index = Index::build_with(articles, synonyms, tuning)?;
-    Ok(Engine::new(index, safety(config)))
+    let bundle = content::load_dir(&config.content_dir)
+        .map_err(|errors| content_errors(&config.content_dir, &errors))?;
+    build_engine(articles, &bundle, config, tuning, namespace)
+}
+
+fn build_engine(
+    articles: &[Article],
+    bundle: &Bundle,
+    config: &Config,
+    tuning: Tuning,
+    namespace: &str,
+) -> anyhow::Result<Engine> {
+    let index = Index::build_with(articles, bundle.synonyms.clone(), tuning)?;
+    let engine = Engine::new(index, safety(config))
+        .with_gate(bundle.gate.clone())
+        .with_small_talk(bundle.small_talk.clone())
+        .with_numbers(&config.emergency_number, &config.crisis_line);
+    Ok(match semantic(config, articles, namespace)? {
+        Some(s) => engine.with_semantic(s),
+        None => engine,
+    })
+}
+
+/// Loads the encoder and embeds every article's texts, reading what it can from the cache.
+/// `None`, after one warning, when `MODEL_DIR` holds no model.
+///
+/// # Errors
+/// Fails if the model is present but unusable, or encoding fails.
+pub fn semantic(
+    config: &Config,
+    articles: &[Article],
+    namespace: &str,
+) -> anyhow::Result<Option<Semantic>> {
+    let started = Instant::now();
+    let encoder = match Encoder::load(&config.model_dir) {
+        Ok(encoder) => encoder,
+        Err(err @ EncoderError::Missing { .. }) => {
+            log::warn!("{err}; answering with word matching only (set MODEL_DIR to enable meaning-based matching)");
+            return Ok(None);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let mut cache = VectorCache::open(&config.cache_dir, encoder.id(), namespace);
+    let cached = cache.len();
+    let texts: Vec<(usize, crate::dense::TextKind, String)> = articles
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            article_texts(&a.title, &a.tags, a.summary.as_deref(), &a.questions)
+                .into_iter()
+                .map(move |(kind, text)| (i, kind, text))
+        })
+        .collect();
+    let refs: Vec<&str> = texts.iter().map(|(_, _, t)| t.as_str()).collect();
+    let vectors = cache.embed(&encoder, &refs)?;
+    let count = refs.len();
+    if let Err(err) = cache.save() {
+        log::warn!(
+            "cannot write the vector cache in CACHE_DIR {}: {err}",
+            config.cache_dir.display()
+        );
+    }
+    let mut per_article: Vec<Vec<Entry>> = vec![Vec::new(); articles.len()];
+    for ((i, kind, text), vector) in texts.into_iter().zip(vectors) {
+        per_article[i].push(Entry { kind, text, vector });
+    }
+    let dense = DenseIndex::new();
+    for (article, entries) in articles.iter().zip(per_article) {
+        dense.insert(&article.slug, entries);
+    }
+    log::info!(
+        "meaning-based matching ready: {} texts of {} articles ({} embedded now) in {:?}",
+        count,
+        articles.len(),
+        cache.len().saturating_sub(cached),
+        started.elapsed()
+    );
+    Ok(Some(Semantic { encoder, dense }))
 }
 
 /// The safety checks, worded with the configured emergency number and crisis line.

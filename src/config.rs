@@ -14,6 +14,10 @@ use chrono_tz::Tz;
 pub const DEFAULT_DATA_DIR: &str = "./data";
 /// Where the bundled library lives when `CONTENT_DIR` is unset.
 pub const DEFAULT_CONTENT_DIR: &str = "./content";
+/// Where the sentence-encoder model lives when `MODEL_DIR` is unset.
+pub const DEFAULT_MODEL_DIR: &str = "./models/all-MiniLM-L6-v2";
+/// The cache folder's name inside the user's cache directory, when `CACHE_DIR` is unset.
+pub const CACHE_SUBDIR: &str = "healthbot";
 /// Timezone for users who never chose one.
 pub const DEFAULT_TIMEZONE: &str = "UTC";
 /// Local time of the daily tip when a user subscribes without naming one.
@@ -37,6 +41,8 @@ pub mod vars {
     pub const ADMIN_IDS: &str = "ADMIN_IDS";
     pub const DATA_DIR: &str = "DATA_DIR";
     pub const CONTENT_DIR: &str = "CONTENT_DIR";
+    pub const MODEL_DIR: &str = "MODEL_DIR";
+    pub const CACHE_DIR: &str = "CACHE_DIR";
     pub const DEFAULT_TIMEZONE: &str = "DEFAULT_TIMEZONE";
     pub const TIPS_DEFAULT_TIME: &str = "TIPS_DEFAULT_TIME";
     pub const EMERGENCY_NUMBER: &str = "EMERGENCY_NUMBER";
@@ -45,12 +51,14 @@ pub mod vars {
     pub const WEBHOOK_LISTEN: &str = "WEBHOOK_LISTEN";
 
     /// All of the above, in `.env.example` order.
-    pub const ALL: [&str; 11] = [
+    pub const ALL: [&str; 13] = [
         TOKEN,
         API_URL,
         ADMIN_IDS,
         DATA_DIR,
         CONTENT_DIR,
+        MODEL_DIR,
+        CACHE_DIR,
         DEFAULT_TIMEZONE,
         TIPS_DEFAULT_TIME,
         EMERGENCY_NUMBER,
@@ -67,9 +75,12 @@ pub mod vars {
     /// Settings that exist only for tests, read along with [`ALL`].
     pub const TEST_ONLY: [&str; 1] = [TEST_CLOCK_START];
 
-    /// Every variable read: the operators' list, then the test-only ones.
+    /// Where the platform says caches go, for the default `CACHE_DIR`.
+    pub const PLATFORM: [&str; 2] = ["XDG_CACHE_HOME", "HOME"];
+
+    /// Every variable read: the operators' list, then the test-only and platform ones.
     pub fn read() -> impl Iterator<Item = &'static str> {
-        ALL.into_iter().chain(TEST_ONLY)
+        ALL.into_iter().chain(TEST_ONLY).chain(PLATFORM)
     }
 }
 
@@ -131,6 +142,10 @@ pub struct Config {
     pub admin_ids: HashSet<u64>,
     pub data_dir: PathBuf,
     pub content_dir: PathBuf,
+    /// The sentence-encoder model; without it the bot matches words only.
+    pub model_dir: PathBuf,
+    /// Rebuildable caches (sentence vectors), kept outside `DATA_DIR`.
+    pub cache_dir: PathBuf,
     pub default_timezone: Tz,
     pub tips_default_time: NaiveTime,
     pub emergency_number: String,
@@ -153,6 +168,8 @@ impl std::fmt::Debug for Config {
             .field("admin_ids", &self.admin_ids)
             .field("data_dir", &self.data_dir)
             .field("content_dir", &self.content_dir)
+            .field("model_dir", &self.model_dir)
+            .field("cache_dir", &self.cache_dir)
             .field("default_timezone", &self.default_timezone)
             .field("tips_default_time", &self.tips_default_time)
             .field("test_clock_start", &self.test_clock_start)
@@ -261,6 +278,10 @@ impl Config {
             admin_ids,
             data_dir: PathBuf::from(raw.get(vars::DATA_DIR).unwrap_or(DEFAULT_DATA_DIR)),
             content_dir: PathBuf::from(raw.get(vars::CONTENT_DIR).unwrap_or(DEFAULT_CONTENT_DIR)),
+            model_dir: PathBuf::from(raw.get(vars::MODEL_DIR).unwrap_or(DEFAULT_MODEL_DIR)),
+            cache_dir: raw
+                .get(vars::CACHE_DIR)
+                .map_or_else(|| default_cache_dir(raw), PathBuf::from),
             default_timezone,
             tips_default_time,
             emergency_number: advice(vars::EMERGENCY_NUMBER, DEFAULT_EMERGENCY_NUMBER)?,
@@ -274,6 +295,15 @@ impl Config {
     /// Whether the Telegram user with this numeric id may use admin commands.
     pub fn is_admin(&self, user_id: u64) -> bool {
         self.admin_ids.contains(&user_id)
+    }
+}
+
+/// `$XDG_CACHE_HOME/healthbot`, else `$HOME/.cache/healthbot`, else `./cache`.
+fn default_cache_dir(raw: &RawConfig) -> PathBuf {
+    match (raw.get("XDG_CACHE_HOME"), raw.get("HOME")) {
+        (Some(xdg), _) => PathBuf::from(xdg).join(CACHE_SUBDIR),
+        (None, Some(home)) => PathBuf::from(home).join(".cache").join(CACHE_SUBDIR),
+        (None, None) => PathBuf::from("./cache"),
     }
 }
 
@@ -307,12 +337,24 @@ mod tests {
             NaiveTime::from_hms_opt(9, 0, 0).unwrap()
         );
         assert!(c.token.is_none() && c.admin_ids.is_empty());
+        assert_eq!(c.model_dir, PathBuf::from("./models/all-MiniLM-L6-v2"));
+        assert_eq!(c.cache_dir, PathBuf::from("./cache"));
     }
 
     #[test]
     fn admin_ids_are_parsed_as_numbers() {
         let c = config(&[("ADMIN_IDS", " 12, 34 ,")]).unwrap();
         assert!(c.is_admin(12) && c.is_admin(34) && !c.is_admin(56));
+    }
+
+    #[test]
+    fn the_cache_defaults_to_the_users_cache_directory() {
+        let c = config(&[("HOME", "/home/ana")]).unwrap();
+        assert_eq!(c.cache_dir, PathBuf::from("/home/ana/.cache/healthbot"));
+        let c = config(&[("HOME", "/home/ana"), ("XDG_CACHE_HOME", "/var/cache")]).unwrap();
+        assert_eq!(c.cache_dir, PathBuf::from("/var/cache/healthbot"));
+        let c = config(&[("CACHE_DIR", "/tmp/hb")]).unwrap();
+        assert_eq!(c.cache_dir, PathBuf::from("/tmp/hb"));
     }
 
     #[test]

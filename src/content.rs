@@ -11,20 +11,25 @@ mod rules;
 #[cfg(test)]
 pub(crate) mod testutil;
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::gate::{self, Gate};
+use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
-pub use rules::{slugify, validate_https_url, validate_slug};
+pub use rules::{phrasing_key, slugify, validate_https_url, validate_phrasing, validate_slug};
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
 /// Longest title we accept, in characters.
 pub const MAX_TITLE_LEN: usize = 200;
+/// Longest phrasing (`questions` entry) we accept, in characters.
+pub const MAX_QUESTION_LEN: usize = 200;
 /// Largest article body we accept, in bytes. Real articles are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 100_000;
 /// Longest daily tip, in characters.
@@ -33,7 +38,7 @@ pub const MAX_TIP_LEN: usize = 300;
 pub const BUNDLED_SYNONYMS: &str = include_str!("../content/synonyms.toml");
 
 /// One health article.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Article {
     /// Stable identifier: the file name for bundled articles. Never changes.
     pub slug: String,
@@ -49,8 +54,35 @@ pub struct Article {
     pub sources: Vec<String>,
     #[serde(default)]
     pub reviewed: Option<NaiveDate>,
+    /// The browsing category's id (see `content/categories.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// What the article is: about a condition (the default), or general information.
+    #[serde(default, skip_serializing_if = "Kind::is_condition")]
+    pub kind: Kind,
+    /// Questions the article answers, worded as people type them; matched by meaning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
     /// Markdown body.
     pub body: String,
+}
+
+/// What an article is about, which decides the sections it must have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A condition or symptom: it needs self-care and see-a-doctor sections.
+    #[default]
+    Condition,
+    /// General information (healthy eating, vaccinations), exempt from those sections.
+    Information,
+}
+
+impl Kind {
+    /// Whether this is the default kind (used to leave it out of exports).
+    pub fn is_condition(&self) -> bool {
+        *self == Self::Condition
+    }
 }
 
 /// One daily tip.
@@ -64,12 +96,16 @@ pub struct Tip {
 }
 
 /// Everything loaded from a content folder.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Bundle {
     pub articles: Vec<Article>,
     pub tips: Vec<Tip>,
     /// The groups in `synonyms.toml` (the bundled copy when the folder has none).
     pub synonyms: Synonyms,
+    /// The answer gate in `gate.toml` (the bundled copy when the folder has none).
+    pub gate: Gate,
+    /// The replies in `small-talk.toml` (the bundled copy when the folder has none).
+    pub small_talk: SmallTalk,
 }
 
 /// A problem in one content file.
@@ -108,18 +144,26 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
     let mut errors = Vec::new();
     let articles = load_articles(&dir.join("articles"), &mut errors);
     let tips = load_tips(&dir.join("tips.toml"), &mut errors);
-    let synonyms = load_synonyms(dir).unwrap_or_else(|e| {
-        errors.push(e);
-        Synonyms::default()
-    });
-    if errors.is_empty() {
-        Ok(Bundle {
+    let synonyms = keep(&mut errors, load_synonyms(dir));
+    let gate = keep(
+        &mut errors,
+        load_data(dir, "gate.toml", gate::BUNDLED, |t| {
+            Gate::parse(t, gate::FEATURES)
+        }),
+    );
+    let small_talk = keep(
+        &mut errors,
+        load_data(dir, "small-talk.toml", smalltalk::BUNDLED, SmallTalk::parse),
+    );
+    match (synonyms, gate, small_talk) {
+        (Some(synonyms), Some(gate), Some(small_talk)) if errors.is_empty() => Ok(Bundle {
             articles,
             tips,
             synonyms,
-        })
-    } else {
-        Err(errors)
+            gate,
+            small_talk,
+        }),
+        _ => Err(errors),
     }
 }
 
@@ -129,7 +173,23 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
 /// The file cannot be read or is malformed; the error names the file and, where it can,
 /// the line.
 pub fn load_synonyms(dir: &Path) -> Result<Synonyms, ContentError> {
-    let path = dir.join("synonyms.toml");
+    load_data(dir, "synonyms.toml", BUNDLED_SYNONYMS, Synonyms::parse)
+}
+
+/// The value, or `None` with its problem added to `errors`.
+fn keep<T>(errors: &mut Vec<ContentError>, result: Result<T, ContentError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+/// Loads one data file of a content folder with `parse`, or the bundled copy when the folder
+/// has none; a problem names the file and, where it can, the line.
+fn load_data<T>(
+    dir: &Path,
+    name: &str,
+    bundled: &str,
+    parse: impl FnOnce(&str) -> Result<T, (Option<usize>, String)>,
+) -> Result<T, ContentError> {
+    let path = dir.join(name);
     let problem = |line, message| ContentError {
         path: path.clone(),
         line,
@@ -137,10 +197,10 @@ pub fn load_synonyms(dir: &Path) -> Result<Synonyms, ContentError> {
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => BUNDLED_SYNONYMS.to_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bundled.to_owned(),
         Err(e) => return Err(problem(None, e.to_string())),
     };
-    Synonyms::parse(&text).map_err(|(line, message)| problem(line, message))
+    parse(&text).map_err(|(line, message)| problem(line, message))
 }
 
 fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
@@ -162,6 +222,8 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
         .collect();
     paths.sort();
     let mut articles: Vec<Article> = Vec::with_capacity(paths.len());
+    // A phrasing names the one article that answers it; two owners would make it ambiguous.
+    let mut owners: HashMap<String, String> = HashMap::new();
     for path in paths {
         let slug = path
             .file_stem()
@@ -185,6 +247,18 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
                         ),
                     });
                 } else {
+                    for q in &article.questions {
+                        match owners.get(&phrasing_key(q)) {
+                            Some(owner) if *owner != article.slug => errors.push(ContentError {
+                                line: line_containing(&path, q),
+                                path: path.clone(),
+                                message: format!("the phrasing {q:?} also belongs to {owner}"),
+                            }),
+                            _ => {
+                                owners.insert(phrasing_key(q), article.slug.clone());
+                            }
+                        }
+                    }
                     articles.push(article);
                 }
             }
@@ -196,6 +270,12 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
         }
     }
     articles
+}
+
+/// The 1-based line of `path` that contains `needle`, for error messages.
+fn line_containing(path: &Path, needle: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
 fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {

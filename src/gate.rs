@@ -14,6 +14,24 @@ use serde::{Deserialize, Serialize};
 /// threshold allows on the calibration half, as a share of the questions of each kind.
 pub const TARGET_WRONG: f32 = 0.01;
 
+/// The names of the gate's features, in a stable order.
+pub const FEATURES: &[&str] = &[
+    "cos",
+    "cos_margin",
+    "coverage",
+    "key_coverage",
+    "lex_margin",
+    "fused_margin",
+    "dense_top",
+    "lex_top",
+    "known",
+    "phrasing",
+    "concepts",
+];
+
+/// The gate that ships with the binary, used when the content folder has none.
+pub const BUNDLED: &str = include_str!("../content/gate.toml");
+
 /// Names and values of the confidence features of one ranked question.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Features(pub Vec<(&'static str, f32)>);
@@ -54,6 +72,12 @@ pub struct Model {
 }
 
 impl Gate {
+    /// The bundled gate (`content/gate.toml`, compiled in).
+    pub fn bundled() -> Self {
+        // The bundled file is checked by a unit test, so this cannot fail in a release.
+        Self::parse(BUNDLED, FEATURES).unwrap_or_else(|(_, e)| panic!("bundled gate.toml: {e}"))
+    }
+
     /// Parses `gate.toml`, checking every weight names a known feature.
     ///
     /// # Errors
@@ -97,6 +121,18 @@ impl Gate {
     /// Whether to answer with the top article.
     pub fn answers(&self, f: &Features) -> bool {
         self.probability(f) >= self.gate.threshold
+    }
+
+    /// The same gate with every number rounded to 4 decimals, for a readable file.
+    pub fn rounded(mut self) -> Self {
+        let r = |x: f32| (x * 10_000.0).round() / 10_000.0;
+        self.fusion.dense_weight = r(self.fusion.dense_weight);
+        self.gate.threshold = r(self.gate.threshold);
+        self.gate.bias = r(self.gate.bias);
+        for w in self.gate.weights.values_mut() {
+            *w = r(*w);
+        }
+        self
     }
 
     /// The file text, with a comment saying how it was made.
@@ -247,6 +283,11 @@ mod tests {
         let wrong = scored.iter().filter(|(p, x)| *p >= t && !x.right).count();
         assert!(wrong <= 2, "threshold {t} lets {wrong} wrong through");
         assert!(t <= 0.9, "rights must still be answered");
+    }
+
+    #[test]
+    fn the_bundled_gate_parses() {
+        assert!(Gate::bundled().gate.threshold > 0.0);
     }
 
     #[test]

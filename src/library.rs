@@ -113,7 +113,12 @@ impl Library {
             .ok_or_else(|| LibraryError::NotFound(slug.to_owned()))?;
         check_title_free(&live, &draft.title, Some(slug))?;
         let mut article = draft.into_article(slug.to_owned());
+        // An edit replaces what the form carries; where the article belongs, what kind it is
+        // and the questions it answers stay.
         article.sources.clone_from(&old.sources);
+        article.category.clone_from(&old.category);
+        article.kind = old.kind;
+        article.questions.clone_from(&old.questions);
         // A hand-written summary describes the old body; keep it only if the body is the same.
         if article.body == old.body {
             article.summary.clone_from(&old.summary);

@@ -13,6 +13,8 @@ use serde::Serialize;
 use crate::dense::{DenseIndex, DenseRanking, OffTopicHit, TextKind};
 use crate::encoder::{Encoder, EncoderError};
 use crate::gate::{Features, Fusion};
+#[cfg(test)]
+use crate::gate::FEATURES;
 use crate::search::{Hit, Index, QueryPlan, SearchError};
 
 /// Lexical candidates considered, before fusion.
@@ -22,20 +24,6 @@ pub const DENSE_POOL: usize = 30;
 /// Concept count at which the `concepts` feature saturates.
 const MANY_CONCEPTS: f32 = 8.0;
 
-/// The names of the gate's features, in a stable order.
-pub const FEATURES: &[&str] = &[
-    "cos",
-    "cos_margin",
-    "coverage",
-    "key_coverage",
-    "lex_margin",
-    "fused_margin",
-    "dense_top",
-    "lex_top",
-    "known",
-    "phrasing",
-    "concepts",
-];
 
 /// Why a question could not be ranked.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +71,13 @@ pub struct Ranking {
     pub semantic: bool,
 }
 
+/// The lexical and dense rankings of one question, before fusion.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    pub lexical: crate::search::Ranking,
+    pub dense: Option<DenseRanking>,
+}
+
 /// Ranks articles for `question`, at most `limit` of them.
 ///
 /// # Errors
@@ -94,28 +89,55 @@ pub fn rank(
     question: &str,
     limit: usize,
 ) -> Result<Ranking, RankError> {
+    assemble(index, &parts(index, semantic, question)?, fusion, limit)
+}
+
+/// The lexical and dense rankings of `question`, each with its own candidate pool.
+///
+/// # Errors
+/// Fails only if the index cannot be read or the encoder fails.
+pub fn parts(
+    index: &Index,
+    semantic: Option<&Semantic>,
+    question: &str,
+) -> Result<Parts, RankError> {
     let lexical = index.search(question, LEXICAL_POOL)?;
     let dense = match semantic {
-        Some(s) if !lexical.plan.is_empty() || !question.trim().is_empty() => {
+        Some(s) if !question.trim().is_empty() => {
             let q = s.encoder.encode(question)?;
             Some(s.dense.search(&q, DENSE_POOL))
         }
         _ => None,
     };
-    let mut candidates = fuse(&lexical.hits, dense.as_ref(), fusion);
+    Ok(Parts { lexical, dense })
+}
+
+/// Fuses a question's two rankings with `fusion` into one, at most `limit` long.
+///
+/// # Errors
+/// Fails only if the index cannot be read (to name dense-only candidates).
+pub fn assemble(
+    index: &Index,
+    parts: &Parts,
+    fusion: Fusion,
+    limit: usize,
+) -> Result<Ranking, RankError> {
+    let (lexical, dense) = (&parts.lexical, parts.dense.as_ref());
+    let mut candidates = fuse(&lexical.hits, dense, fusion);
+    let features = features(&lexical.plan, &lexical.hits, dense, &candidates);
+    candidates.truncate(limit);
+    // Dense-only candidates come without a title; only the ones shown need it.
     for c in candidates.iter_mut().filter(|c| c.title.is_empty()) {
         if let Some(a) = index.article(&c.slug)? {
             c.title = a.title;
             c.url = a.url;
         }
     }
-    let features = features(&lexical.plan, &lexical.hits, dense.as_ref(), &candidates);
-    candidates.truncate(limit);
     Ok(Ranking {
-        plan: lexical.plan,
+        plan: lexical.plan.clone(),
         candidates,
         features,
-        off_topic: dense.as_ref().and_then(|d| d.off_topic.clone()),
+        off_topic: dense.and_then(|d| d.off_topic.clone()),
         semantic: dense.is_some(),
     })
 }

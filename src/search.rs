@@ -283,6 +283,7 @@ impl Index {
             (f.title, t.title_weight),
             (f.tags, t.tags_weight),
             (f.body, t.body_weight),
+            (f.questions, t.questions_weight),
         ];
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (stem, weight) in plan.weighted_stems() {
@@ -323,7 +324,10 @@ impl Index {
         self.inner.reader.reload()?;
         let f = self.inner.fields;
         let vocab =
-            Vocabulary::from_searcher(&self.inner.reader.searcher(), &[f.title, f.tags, f.body])?;
+            Vocabulary::from_searcher(
+            &self.inner.reader.searcher(),
+            &[f.title, f.tags, f.body, f.questions],
+        )?;
         *self.inner.vocab.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(vocab);
         Ok(())
     }

@@ -50,6 +50,12 @@ pub struct Reply {
 }
 
 impl SmallTalk {
+    /// The bundled replies (`content/small-talk.toml`, compiled in).
+    pub fn bundled() -> Self {
+        // The bundled file is checked by a unit test, so this cannot fail in a release.
+        Self::parse(BUNDLED).unwrap_or_else(|(_, e)| panic!("bundled small-talk.toml: {e}"))
+    }
+
     /// Parses `small-talk.toml`.
     ///
     /// # Errors
@@ -127,7 +133,7 @@ mod tests {
     use super::*;
 
     fn talk() -> SmallTalk {
-        SmallTalk::parse(BUNDLED).unwrap()
+        SmallTalk::bundled()
     }
 
     #[test]

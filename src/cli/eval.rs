@@ -1,5 +1,6 @@
 //! `healthbot eval`: runs the answer engine over a judged benchmark (a JSONL corpus plus
-//! JSONL queries) and prints ranking quality, index build time, latency and peak memory.
+//! JSONL queries) and prints ranking quality, index build time, latency and peak memory; or,
+//! with `--questions`, scores the bundled library on judged lay questions.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -17,11 +18,22 @@ use crate::search::Tuning;
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Documents to index: {"id","title","url","body","tags"?} per line.
-    #[arg(long, value_name = "FILE.jsonl")]
-    pub corpus: PathBuf,
+    #[arg(long, value_name = "FILE.jsonl", required_unless_present = "questions", requires = "queries")]
+    pub corpus: Option<PathBuf>,
     /// Judged questions: {"id","question","relevant":[doc ids]} per line.
-    #[arg(long, value_name = "FILE.jsonl")]
-    pub queries: PathBuf,
+    #[arg(long, value_name = "FILE.jsonl", requires = "corpus")]
+    pub queries: Option<PathBuf>,
+    /// Instead of a benchmark: judged question files over the bundled library (TOML with
+    /// `[[question]]`, `[[off_topic]]`, `[[uncovered]]` and `[[small_talk]]` tables).
+    #[arg(long, value_name = "FILE.toml", num_args = 1.., conflicts_with = "corpus")]
+    pub questions: Vec<PathBuf>,
+    /// Print every question answered wrongly or left unsure (with `--questions`).
+    #[arg(long)]
+    pub misses: bool,
+    /// Override the share of the dense score in the fused ranking (0 = lexical only, 1 = dense
+    /// only), to compare the engines.
+    #[arg(long, value_name = "W")]
+    pub dense_weight: Option<f32>,
     /// How many articles to rank per question (as `ask --top`).
     #[arg(long, default_value_t = eval::CUTOFF, value_parser = super::parse_top)]
     pub top: usize,
@@ -67,10 +79,21 @@ struct Report {
 /// Fails on unreadable or malformed files, naming the line.
 pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let articles = super::load_corpus(&args.corpus)?;
-    let queries = load_queries(&args.queries, &args.field)?;
+    let (Some(corpus), Some(queries)) = (&args.corpus, &args.queries) else {
+        return super::questions::run(args, &config);
+    };
+    let articles = super::load_corpus(corpus)?;
+    let queries = load_queries(queries, &args.field)?;
     let started = Instant::now();
-    let engine = app::engine_over(&articles, &config, args.tuning.unwrap_or_default())?;
+    let mut engine = app::engine_over(
+        &articles,
+        &config,
+        args.tuning.unwrap_or_default(),
+        &super::corpus_namespace(corpus)?,
+    )?;
+    if let Some(w) = args.dense_weight {
+        engine.gate.fusion.dense_weight = w.clamp(0.0, 1.0);
+    }
     let build = started.elapsed();
     let documents = engine.index.len();
     drop(articles);

@@ -18,6 +18,11 @@ struct FrontMatter {
     #[serde(default)]
     sources: Vec<String>,
     reviewed: Option<toml::value::Datetime>,
+    category: Option<String>,
+    #[serde(default)]
+    kind: super::Kind,
+    #[serde(default)]
+    questions: Vec<String>,
 }
 
 impl Article {
@@ -83,6 +88,9 @@ impl Article {
                 .filter(|s| !s.is_empty()),
             sources: fm.sources,
             reviewed,
+            category: fm.category.map(|c| c.trim().to_owned()),
+            kind: fm.kind,
+            questions: fm.questions.iter().map(|q| q.trim().to_owned()).collect(),
             body: text[body_start..].trim().to_owned(),
         };
         article

@@ -1,7 +1,9 @@
 //! The rules every article and tip must meet, wherever it came from (the bundled files, an
 //! admin's edit, an import), and the slugs articles are known by.
 
-use super::{Article, MAX_BODY_BYTES, MAX_SLUG_LEN, MAX_TIP_LEN, MAX_TITLE_LEN, Tip};
+use super::{
+    Article, MAX_BODY_BYTES, MAX_QUESTION_LEN, MAX_SLUG_LEN, MAX_TIP_LEN, MAX_TITLE_LEN, Tip,
+};
 
 impl Article {
     /// Checks the rules every article must meet, wherever it came from.
@@ -25,6 +27,9 @@ impl Article {
         }
         if self.body.trim().is_empty() {
             return Err("the article body is empty".to_owned());
+        }
+        for q in &self.questions {
+            validate_phrasing(q)?;
         }
         if self.body.len() > MAX_BODY_BYTES {
             return Err(format!(
@@ -57,6 +62,30 @@ impl Tip {
         }
         Ok(())
     }
+}
+
+/// Checks one phrasing (a `questions` entry): not empty, at most [`MAX_QUESTION_LEN`]
+/// characters.
+///
+/// # Errors
+/// Explains what is wrong with it.
+pub fn validate_phrasing(question: &str) -> Result<(), String> {
+    let len = question.trim().chars().count();
+    if len == 0 {
+        return Err("a `questions` entry is empty".to_owned());
+    }
+    if len > MAX_QUESTION_LEN {
+        return Err(format!(
+            "the phrasing {question:?} is {len} characters; the limit is {MAX_QUESTION_LEN}"
+        ));
+    }
+    Ok(())
+}
+
+/// A phrasing reduced to what makes two phrasings the same question: lowercase words,
+/// without punctuation or extra spaces.
+pub fn phrasing_key(question: &str) -> String {
+    crate::text::words(question).join(" ")
 }
 
 /// Checks that a slug is lowercase ASCII letters, digits and single hyphens.

@@ -9,9 +9,7 @@ pub fn article(slug: &str, title: &str, tags: &[&str], body: &str) -> Article {
         title: title.to_owned(),
         url: format!("https://example.org/{slug}"),
         tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-        summary: None,
-        sources: Vec::new(),
-        reviewed: None,
         body: body.to_owned(),
+        ..Article::default()
     }
 }

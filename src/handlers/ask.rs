@@ -71,8 +71,12 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record user: {err}");
     }
-    let result = engine.answer(&question, answer::DEFAULT_TOP);
-    let answer = match result {
+    // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
+    let result = {
+        let (engine, question) = (engine.clone(), question.clone());
+        tokio::task::spawn_blocking(move || engine.answer(&question, answer::DEFAULT_TOP)).await
+    };
+    let answer = match result.map_err(anyhow::Error::from).and_then(|r| Ok(r?)) {
         Ok(answer) => answer,
         Err(err) => {
             log::error!("answering failed: {err:#}");
@@ -90,6 +94,7 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         log::warn!("could not count a question: {err}");
     }
     if !answer.answered()
+        && answer.small_talk.is_none()
         && let Err(err) = store.record_unanswered(&question)
     {
         log::warn!("could not record an unanswered question: {err}");

@@ -10,7 +10,6 @@ use teloxide::types::{
 
 use super::{Deps, HandlerResult, reply};
 use crate::handlers::TgBot;
-use crate::summary;
 
 /// Most results shown for one inline query.
 pub const MAX_RESULTS: usize = 10;
@@ -29,7 +28,9 @@ pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerR
     let results = if query.is_empty() {
         popular(&deps)?
     } else {
-        matching(&deps, &query)?
+        // Ranking encodes the query: CPU work that must not hold up the async workers.
+        let deps = deps.clone();
+        tokio::task::spawn_blocking(move || matching(&deps, &query)).await??
     };
     bot.answer_inline_query(q.id, results)
         .cache_time(CACHE_SECONDS)
@@ -38,15 +39,17 @@ pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerR
 }
 
 fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> {
-    let ranking = deps.engine.index.search(query, MAX_RESULTS)?;
+    let answer = deps.engine.answer(query, MAX_RESULTS)?;
+    let plan = answer.ranking.as_ref().map(|r| &r.plan);
+    let shown = answer
+        .best
+        .iter()
+        .map(|b| &b.article)
+        .chain(answer.related.iter().filter(|s| s.plausible));
     let mut results = Vec::new();
-    for hit in &ranking.hits {
-        if let Some(article) = deps.engine.index.article(&hit.slug)? {
-            let summary = summary::summarize(
-                &article.body,
-                article.summary.as_deref(),
-                ranking.plan.summary_weights(),
-            );
+    for s in shown {
+        if let Some(article) = deps.engine.article(&s.slug)? {
+            let summary = deps.engine.summary(&s.slug, plan)?.unwrap_or_default();
             results.push(result(&article, &summary));
         }
     }
@@ -65,12 +68,8 @@ fn popular(deps: &Deps) -> anyhow::Result<Vec<InlineQueryResult>> {
     }
     let mut results = Vec::new();
     for slug in slugs {
-        if let Some(article) = deps.engine.index.article(&slug)? {
-            let summary = summary::summarize(
-                &article.body,
-                article.summary.as_deref(),
-                std::iter::empty(),
-            );
+        if let Some(article) = deps.engine.article(&slug)? {
+            let summary = deps.engine.summary(&slug, None)?.unwrap_or_default();
             results.push(result(&article, &summary));
         }
     }

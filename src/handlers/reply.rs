@@ -9,7 +9,6 @@ use teloxide::utils::html::{bold, escape, italic, link};
 
 use super::{HandlerResult, send_html};
 use crate::answer::{Answer, DISCLAIMER};
-use crate::summary;
 use crate::text::clip;
 
 /// Telegram's limit on one message's text, in characters.
@@ -27,6 +26,9 @@ pub fn answer_html(answer: &Answer) -> String {
             escape(&e.advice)
         ));
     }
+    if let Some(reply) = &answer.small_talk {
+        return escape(&reply.text);
+    }
     match &answer.best {
         Some(best) => {
             parts.push(format!(
@@ -42,8 +44,8 @@ pub fn answer_html(answer: &Answer) -> String {
                 parts.push(italic("Related articles are below."));
             }
         }
-        None if answer.related.is_empty() => {
-            parts.push(escape("I don't have an article on that yet, and I'd rather not guess. Try rephrasing, or ask about a symptom or condition."));
+        None if answer.suggestions().next().is_none() => {
+            parts.push(escape("I don't have an article on that, and I'd rather not guess. Try describing the symptom in a few words (\"sore throat for a week\") or naming the condition, or send /help."));
         }
         None => {
             parts.push(escape("I'm not sure I have an article on exactly that, and I'd rather not guess. Did you mean one of these?"));
@@ -53,7 +55,8 @@ pub fn answer_html(answer: &Answer) -> String {
     fit(parts)
 }
 
-/// Buttons under an answer: feedback on the best article, then related articles.
+/// Buttons under an answer: feedback on the best article, then related articles, or the
+/// plausible "did you mean" suggestions when there is no answer.
 pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
     if let Some(best) = &answer.best {
@@ -62,15 +65,16 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
             InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
         ]);
     }
-    // Related articles after an answer, or "Did you mean…" candidates instead of a guess.
-    for a in answer.related.iter().take(3) {
+    let offered: Vec<&crate::answer::Suggestion> = if answer.best.is_some() {
+        answer.related.iter().collect()
+    } else {
+        answer.suggestions().collect()
+    };
+    for a in offered.into_iter().take(3) {
         let data = format!("a:{}", a.slug);
         // Telegram rejects callback data over 64 bytes; such an article simply gets no button.
         if data.len() <= 64 {
-            rows.push(vec![InlineKeyboardButton::callback(
-                clip(&a.title, MAX_BUTTON_CHARS),
-                data,
-            )]);
+            rows.push(vec![InlineKeyboardButton::callback(clip(&a.title, MAX_BUTTON_CHARS), data)]);
         }
     }
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
@@ -83,7 +87,7 @@ pub async fn send_article(
     deps: &super::Deps,
     slug: &str,
 ) -> HandlerResult {
-    let article = deps.engine.index.article(slug)?;
+    let article = deps.engine.article(slug)?;
     let Some(a) = article else {
         return send_html(
             bot,
@@ -96,7 +100,7 @@ pub async fn send_article(
     if let Err(err) = deps.store.record_read(&a.slug) {
         log::warn!("could not count an article read: {err}");
     }
-    let summary = summary::summarize(&a.body, a.summary.as_deref(), std::iter::empty());
+    let summary = deps.engine.summary(&a.slug, None)?.unwrap_or_default();
     let html = card_html(&a, &summary);
     let keyboard = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
@@ -222,6 +226,7 @@ mod tests {
             title: title.into(),
             url: "https://www.nhs.uk/x?a=1&b=2".into(),
             score: 1.0,
+            plausible: true,
         };
         Answer {
             question: "q".into(),
@@ -234,7 +239,9 @@ mod tests {
                 slug: "y".into(),
                 ..article
             }],
-            top_hit: None,
+            small_talk: None,
+            confidence: None,
+            ranking: None,
         }
     }
 

@@ -84,10 +84,8 @@ impl Draft {
             title: self.title.trim().to_owned(),
             url: self.url.trim().to_owned(),
             tags: self.tags,
-            summary: None,
-            sources: Vec::new(),
-            reviewed: None,
             body: self.body.trim().to_owned(),
+            ..Article::default()
         }
     }
 }

@@ -33,6 +33,12 @@ pub struct Incoming {
     pub sources: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::content::Kind::is_condition")]
+    pub kind: crate::content::Kind,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<String>,
 }
 
 /// A problem with one line (record) of an import file.
@@ -156,6 +162,9 @@ fn incoming(a: &Article, line: usize) -> Incoming {
         summary: a.summary.clone(),
         sources: a.sources.clone(),
         reviewed: a.reviewed,
+        category: a.category.clone(),
+        kind: a.kind,
+        questions: a.questions.clone(),
     }
 }
 
@@ -242,6 +251,9 @@ fn check(
             .filter(|s| !s.is_empty()),
         sources: r.sources,
         reviewed: r.reviewed,
+        category: r.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        kind: r.kind,
+        questions: r.questions.iter().map(|q| q.trim().to_owned()).collect(),
         body: r.body.trim().to_owned(),
     };
     article.validate()?;

@@ -15,7 +15,8 @@ pub(super) struct Coverage {
     pub key: f32,
 }
 
-/// For each candidate: the idf-weighted share of concepts present anywhere, and in title/tags.
+/// For each candidate: the idf-weighted share of concepts present anywhere, and in its title,
+/// tags or phrasings (the fields that say what the article is about).
 pub(super) fn coverage(
     searcher: &Searcher,
     f: &Fields,
@@ -27,7 +28,7 @@ pub(super) fn coverage(
     let mut out = vec![Coverage::default(); candidates.len()];
     for concept in &plan.concepts {
         let (mut any, mut key) = (vec![false; candidates.len()], vec![false; candidates.len()]);
-        for field in [f.title, f.tags, f.body] {
+        for field in [f.title, f.tags, f.body, f.questions] {
             for variant in &concept.variants {
                 let term = Term::from_field_text(field, &variant.stem);
                 for (i, hit) in contains_term(searcher, field, &term, &candidates)?

@@ -18,6 +18,8 @@ pub(super) struct Fields {
     pub body: Field,
     pub url: Field,
     pub summary: Field,
+    /// Phrasings: the questions an article answers, as people word them.
+    pub questions: Field,
 }
 
 impl Fields {
@@ -38,6 +40,7 @@ impl Fields {
             body: b.add_text_field("body", text(true)),
             url: b.add_text_field("url", STORED),
             summary: b.add_text_field("summary", STORED),
+            questions: b.add_text_field("questions", text(true)),
         };
         (b.build(), fields)
     }
@@ -53,10 +56,14 @@ impl Fields {
         doc.add_text(self.body, &a.body);
         doc.add_text(self.url, &a.url);
         doc.add_text(self.summary, a.summary.as_deref().unwrap_or_default());
+        for q in &a.questions {
+            doc.add_text(self.questions, q);
+        }
         doc
     }
 
-    /// Rebuilds an article from its stored fields (sources and review date are not indexed).
+    /// Rebuilds an article from its stored fields (sources, review date, category and kind are
+    /// not indexed).
     pub fn article(&self, doc: &TantivyDocument) -> Article {
         let summary = stored(doc, self.summary);
         Article {
@@ -68,9 +75,12 @@ impl Fields {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             summary: (!summary.is_empty()).then_some(summary),
-            sources: Vec::new(),
-            reviewed: None,
+            questions: doc
+                .get_all(self.questions)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             body: stored(doc, self.body),
+            ..Article::default()
         }
     }
 }

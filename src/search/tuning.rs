@@ -7,6 +7,8 @@ pub struct Tuning {
     pub title_weight: f32,
     pub tags_weight: f32,
     pub body_weight: f32,
+    /// Weight of the phrasings field (questions the article answers).
+    pub questions_weight: f32,
     /// Share of the BM25 score that does not depend on coverage (1.0 disables re-ranking).
     pub coverage_floor: f32,
     /// How sharply coverage re-ranks: the score is scaled by `coverage ^ coverage_power`.
@@ -29,6 +31,7 @@ impl Default for Tuning {
             title_weight: 1.5,
             tags_weight: 1.5,
             body_weight: 1.0,
+            questions_weight: 1.0,
             coverage_floor: 0.3,
             coverage_power: 2.0,
             unknown_scale: 1.0,
@@ -57,6 +60,7 @@ impl std::str::FromStr for Tuning {
                 "title" => &mut t.title_weight,
                 "tags" => &mut t.tags_weight,
                 "body" => &mut t.body_weight,
+                "questions" => &mut t.questions_weight,
                 "floor" => &mut t.coverage_floor,
                 "power" => &mut t.coverage_power,
                 "unknown" => &mut t.unknown_scale,
