@@ -163,8 +163,9 @@ impl DenseIndex {
     }
 }
 
-/// The texts indexed for an article: its description (title, tags and summary), its title, and
-/// each phrasing, without repeats.
+/// The texts indexed for an article: its description (title, tags and summary), its title and
+/// each phrasing, without repeats. (Body sentences were tried as well: they moved top-1 on
+/// the calibration questions by under one point, for nearly three times the texts to embed.)
 pub fn article_texts(
     title: &str,
     tags: &[String],

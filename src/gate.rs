@@ -60,6 +60,11 @@ pub struct Gate {
 pub struct Fusion {
     /// Share of the dense score in the fused score; the lexical score has the rest.
     pub dense_weight: f32,
+    /// Cosine that counts as no similarity at all: the dense score is
+    /// `(cos - floor) / (best_cos - floor)`, so the gap between a close and a loose match is
+    /// not squeezed by the cosine's high baseline between any two health questions.
+    #[serde(default)]
+    pub dense_floor: f32,
 }
 
 /// A logistic model: `p = 1 / (1 + exp(-(bias + sum(weight * feature))))`.
@@ -127,6 +132,7 @@ impl Gate {
     pub fn rounded(mut self) -> Self {
         let r = |x: f32| (x * 10_000.0).round() / 10_000.0;
         self.fusion.dense_weight = r(self.fusion.dense_weight);
+        self.fusion.dense_floor = r(self.fusion.dense_floor);
         self.gate.threshold = r(self.gate.threshold);
         self.gate.bias = r(self.gate.bias);
         for w in self.gate.weights.values_mut() {
@@ -261,7 +267,7 @@ mod tests {
             .collect();
         let model = fit(&samples, &["cos"], 0.001);
         let gate = Gate {
-            fusion: Fusion { dense_weight: 0.5 },
+            fusion: Fusion { dense_weight: 0.5, dense_floor: 0.0 },
             gate: model,
         };
         let p = |c| gate.probability(&Features(vec![("cos", c)]));

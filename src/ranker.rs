@@ -3,8 +3,9 @@
 //! the answer gate reads.
 //!
 //! Each score is normalised per question by its best value, so the fusion weight means the
-//! same for every question: `fused = w * cos / best_cos + (1 - w) * lex / best_lex`. Without
-//! an encoder the lexical ranking is used alone.
+//! same for every question: `fused = w * dense + (1 - w) * lex / best_lex`, where the dense
+//! score is `(cos - floor) / (best_cos - floor)`. Without an encoder the lexical ranking is
+//! used alone.
 
 use std::collections::HashMap;
 
@@ -191,13 +192,18 @@ fn fuse(hits: &[Hit], dense: Option<&DenseRanking>, fusion: Fusion) -> Vec<Candi
             c.matched_kind = Some(h.kind);
         }
     }
+    let floor = fusion.dense_floor;
     let best_cos = dense
         .and_then(|d| d.hits.first())
-        .map_or(0.0, |h| h.cosine.max(0.0));
+        .map_or(floor, |h| h.cosine.max(floor));
     let mut out: Vec<Candidate> = by_slug.into_values().collect();
     for c in &mut out {
-        let cos = c.cosine.unwrap_or(0.0).max(0.0);
-        let dense_norm = if best_cos > 0.0 { cos / best_cos } else { 0.0 };
+        let cos = c.cosine.unwrap_or(floor).max(floor);
+        let dense_norm = if best_cos > floor {
+            (cos - floor) / (best_cos - floor)
+        } else {
+            0.0
+        };
         c.fused = w * dense_norm + (1.0 - w) * c.lexical;
     }
     out.sort_by(|a, b| {
@@ -288,7 +294,7 @@ mod tests {
     fn a_strong_dense_match_overtakes_a_weak_lexical_one() {
         let hits = [hit("cpr", 10.0, 0.3), hit("uti", 4.0, 0.2)];
         let d = dense(&[("uti", 0.8), ("cpr", 0.2)]);
-        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65 });
+        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65, dense_floor: 0.0 });
         assert_eq!(fused[0].slug, "uti");
         assert!((fused[0].fused - (0.65 + 0.35 * 0.4)).abs() < 1e-5);
     }
@@ -296,7 +302,7 @@ mod tests {
     #[test]
     fn without_an_encoder_the_lexical_order_stands() {
         let hits = [hit("a", 3.0, 0.9), hit("b", 2.0, 0.5)];
-        let fused = fuse(&hits, None, Fusion { dense_weight: 0.65 });
+        let fused = fuse(&hits, None, Fusion { dense_weight: 0.65, dense_floor: 0.0 });
         assert_eq!(fused[0].slug, "a");
         assert_eq!(fused[0].fused, 1.0);
     }
@@ -305,7 +311,7 @@ mod tests {
     fn dense_only_articles_join_the_candidates() {
         let hits = [hit("a", 3.0, 0.9)];
         let d = dense(&[("b", 0.7), ("a", 0.3)]);
-        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65 });
+        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65, dense_floor: 0.0 });
         assert!(fused.iter().any(|c| c.slug == "b" && c.lexical == 0.0));
     }
 
@@ -313,7 +319,7 @@ mod tests {
     fn features_describe_the_top_against_the_runner_up() {
         let hits = [hit("a", 3.0, 0.9), hit("b", 1.5, 0.5)];
         let d = dense(&[("a", 0.7), ("b", 0.4)]);
-        let c = fuse(&hits, Some(&d), Fusion { dense_weight: 0.5 });
+        let c = fuse(&hits, Some(&d), Fusion { dense_weight: 0.5, dense_floor: 0.0 });
         let f = features(&QueryPlan::default(), &hits, Some(&d), &c);
         assert!((f.get("cos_margin") - 0.3).abs() < 1e-5);
         assert_eq!(f.get("dense_top"), 1.0);

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Answer, Engine};
 use crate::gate::Features;
 
-/// Candidates listed in an explanation.
+/// Candidates listed in the text of an explanation (the JSON form lists all ranked).
 const SHOWN: usize = 5;
 
 /// One question concept and the stems that stood for it.
@@ -29,7 +29,9 @@ pub struct Scored {
     pub cosine: Option<f32>,
     pub lexical: f32,
     pub coverage: f32,
+    pub key_coverage: f32,
     pub matched: Option<String>,
+    pub matched_kind: Option<crate::dense::TextKind>,
 }
 
 /// Why the engine answered as it did.
@@ -70,14 +72,15 @@ impl Explanation {
         let candidates = ranking.map_or_else(Vec::new, |r| {
             r.candidates
                 .iter()
-                .take(SHOWN)
                 .map(|c| Scored {
                     slug: c.slug.clone(),
                     fused: c.fused,
                     cosine: c.cosine,
                     lexical: c.lexical,
                     coverage: c.coverage,
+                    key_coverage: c.key_coverage,
                     matched: c.matched.clone(),
+                    matched_kind: c.matched_kind,
                 })
                 .collect()
         });
@@ -132,8 +135,8 @@ impl fmt::Display for Explanation {
         {
             writeln!(f, "Nearest text of {}: {text:?} (cosine {cos:.2})", top.slug)?;
         }
-        writeln!(f, "Top {}:", self.candidates.len())?;
-        for (i, c) in self.candidates.iter().enumerate() {
+        writeln!(f, "Top {}:", self.candidates.len().min(SHOWN))?;
+        for (i, c) in self.candidates.iter().take(SHOWN).enumerate() {
             let cos = c.cosine.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
             writeln!(
                 f,

@@ -21,6 +21,8 @@ use crate::ranker::{self, Parts};
 
 /// Fusion weights tried, as tenths.
 const WEIGHTS: std::ops::RangeInclusive<u8> = 0..=10;
+/// Dense floors tried.
+const FLOORS: [f32; 5] = [0.0, 0.1, 0.2, 0.3, 0.4];
 /// L2 regularisation of the gate's weights.
 const L2: f32 = 0.01;
 
@@ -114,34 +116,49 @@ pub fn run(args: &CalibrateArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Tries every fusion weight on the on-topic questions, prints the sensitivity table, and
-/// returns the weight with the best top-1 (ties: best top-3, then nearest the middle).
+/// Tries every fusion weight and dense floor on the on-topic questions, prints the
+/// sensitivity table, and returns the pair with the best top-1 (ties: best top-3, then the
+/// weight nearest the middle).
 fn sweep(engine: &Engine, items: &[Item<'_>]) -> anyhow::Result<Fusion> {
     let on_topic = items.iter().filter(|i| i.judged.is_some()).count().max(1) as f32;
-    let mut best: Option<(f32, f32, f32)> = None;
-    println!("dense weight  top-1  top-3");
+    let mut best: Option<(Fusion, f32, f32)> = None;
+    println!("top-1 (top-3) by dense weight (rows) and dense floor (columns)");
+    println!("      {}", FLOORS.map(|f| format!("{f:>13.1}")).join(""));
     for tenth in WEIGHTS {
         let w = f32::from(tenth) / 10.0;
-        let fusion = Fusion { dense_weight: w };
-        let (mut top1, mut top3) = (0.0, 0.0);
-        for item in items {
-            let Some(q) = item.judged else { continue };
-            let r = ranker::assemble(&engine.index, &item.parts, fusion, 3)?;
-            top1 += f32::from(u8::from(r.candidates.first().is_some_and(|c| q.is_right(&c.slug))));
-            top3 += f32::from(u8::from(r.candidates.iter().any(|c| q.is_right(&c.slug))));
+        let mut row = format!("{w:>5.1} ");
+        for floor in FLOORS {
+            let fusion = Fusion {
+                dense_weight: w,
+                dense_floor: floor,
+            };
+            let (mut top1, mut top3) = (0.0, 0.0);
+            for item in items {
+                let Some(q) = item.judged else { continue };
+                let r = ranker::assemble(&engine.index, &item.parts, fusion, 3)?;
+                let right = |n: usize| r.candidates.iter().take(n).any(|c| q.is_right(&c.slug));
+                top1 += f32::from(u8::from(right(1)));
+                top3 += f32::from(u8::from(right(3)));
+            }
+            let (top1, top3) = (top1 / on_topic, top3 / on_topic);
+            row.push_str(&format!("  {top1:.3} ({top3:.3})"));
+            let better = best.is_none_or(|(b, b1, b3)| {
+                (top1, top3) > (b1, b3)
+                    || ((top1, top3) == (b1, b3)
+                        && (w - 0.5).abs() < (b.dense_weight - 0.5).abs())
+            });
+            if better {
+                best = Some((fusion, top1, top3));
+            }
         }
-        let (top1, top3) = (top1 / on_topic, top3 / on_topic);
-        println!("{w:>12.1}  {top1:.3}  {top3:.3}");
-        let better = best.is_none_or(|(bw, b1, b3)| {
-            (top1, top3) > (b1, b3) || ((top1, top3) == (b1, b3) && (w - 0.5).abs() < (bw - 0.5).abs())
-        });
-        if better {
-            best = Some((w, top1, top3));
-        }
+        println!("{row}");
     }
-    let (w, _, _) = best.unwrap_or((0.5, 0.0, 0.0));
-    println!("chosen dense weight: {w:.1}");
-    Ok(Fusion { dense_weight: w })
+    let (fusion, top1, _) = best.context("no questions to calibrate on")?;
+    println!(
+        "chosen dense weight {:.1}, floor {:.1} (top-1 {top1:.3})",
+        fusion.dense_weight, fusion.dense_floor
+    );
+    Ok(fusion)
 }
 
 /// The gate's training examples: each question's features under `fusion`, labelled by
