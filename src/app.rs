@@ -72,7 +72,7 @@ fn build_engine(
         .with_gate(bundle.gate.clone())
         .with_small_talk(bundle.small_talk.clone())
         .with_numbers(&config.emergency_number, &config.crisis_line);
-    Ok(match semantic(config, articles, namespace)? {
+    Ok(match semantic(config, articles, &bundle.off_topic, namespace)? {
         Some(s) => engine.with_semantic(s),
         None => engine,
     })
@@ -86,6 +86,7 @@ fn build_engine(
 pub fn semantic(
     config: &Config,
     articles: &[Article],
+    off_topic: &[String],
     namespace: &str,
 ) -> anyhow::Result<Option<Semantic>> {
     let started = Instant::now();
@@ -111,6 +112,8 @@ pub fn semantic(
     let refs: Vec<&str> = texts.iter().map(|(_, _, t)| t.as_str()).collect();
     let vectors = cache.embed(&encoder, &refs)?;
     let count = refs.len();
+    let off: Vec<&str> = off_topic.iter().map(String::as_str).collect();
+    let off_vectors = cache.embed(&encoder, &off)?;
     if let Err(err) = cache.save() {
         log::warn!(
             "cannot write the vector cache in CACHE_DIR {}: {err}",
@@ -125,6 +128,7 @@ pub fn semantic(
     for (article, entries) in articles.iter().zip(per_article) {
         dense.insert(&article.slug, entries);
     }
+    dense.set_off_topic(off_topic.iter().cloned().zip(off_vectors).collect());
     log::info!(
         "meaning-based matching ready: {} texts of {} articles ({} embedded now) in {:?}",
         count,

@@ -36,6 +36,8 @@ pub const MAX_BODY_BYTES: usize = 100_000;
 pub const MAX_TIP_LEN: usize = 300;
 /// The synonym groups that ship with the binary, used when the content folder has none.
 pub const BUNDLED_SYNONYMS: &str = include_str!("../content/synonyms.toml");
+/// The off-topic examples that ship with the binary, used when the content folder has none.
+pub const BUNDLED_OFF_TOPIC: &str = include_str!("../content/off-topic.toml");
 
 /// One health article.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +108,9 @@ pub struct Bundle {
     pub gate: Gate,
     /// The replies in `small-talk.toml` (the bundled copy when the folder has none).
     pub small_talk: SmallTalk,
+    /// Known off-topic messages from `off-topic.toml` (the bundled copy when the folder has
+    /// none): a question closer to one of them than to any article is turned away.
+    pub off_topic: Vec<String>,
 }
 
 /// A problem in one content file.
@@ -155,13 +160,18 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, "small-talk.toml", smalltalk::BUNDLED, SmallTalk::parse),
     );
-    match (synonyms, gate, small_talk) {
-        (Some(synonyms), Some(gate), Some(small_talk)) if errors.is_empty() => Ok(Bundle {
+    let off_topic = keep(
+        &mut errors,
+        load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
+    );
+    match (synonyms, gate, small_talk, off_topic) {
+        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => Ok(Bundle {
             articles,
             tips,
             synonyms,
             gate,
             small_talk,
+            off_topic,
         }),
         _ => Err(errors),
     }
@@ -174,6 +184,39 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
 /// the line.
 pub fn load_synonyms(dir: &Path) -> Result<Synonyms, ContentError> {
     load_data(dir, "synonyms.toml", BUNDLED_SYNONYMS, Synonyms::parse)
+}
+
+/// Parses `off-topic.toml`: `[[example]]` tables with a `text` and an optional `kind`.
+///
+/// # Errors
+/// Returns the 1-based line (when known) and what is wrong.
+pub fn parse_off_topic(text: &str) -> Result<Vec<String>, (Option<usize>, String)> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        #[serde(default)]
+        example: Vec<Example>,
+    }
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Example {
+        text: String,
+        #[serde(default)]
+        #[expect(dead_code, reason = "the kind documents the file; matching ignores it")]
+        kind: Option<String>,
+    }
+    let file: File = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+        (line, e.message().to_owned())
+    })?;
+    let mut out = Vec::with_capacity(file.example.len());
+    for (i, e) in file.example.into_iter().enumerate() {
+        validate_phrasing(&e.text).map_err(|m| (None, format!("example #{}: {m}", i + 1)))?;
+        out.push(e.text.trim().to_owned());
+    }
+    Ok(out)
 }
 
 /// The value, or `None` with its problem added to `errors`.

@@ -156,6 +156,9 @@ pub struct Sample {
     /// Whether the top article is a right answer (always false for off-topic questions).
     pub right: bool,
     pub on_topic: bool,
+    /// Turned away before the gate (closer to a known off-topic example than to any article):
+    /// never answered, whatever the threshold.
+    pub vetoed: bool,
 }
 
 /// Fits a logistic model with L2 regularisation `l2` by gradient descent on standardised
@@ -228,13 +231,14 @@ pub fn pick_threshold(scored: &[(f32, &Sample)], max_wrong: f32) -> f32 {
     candidates
         .into_iter()
         .find(|&t| {
+            let answered = |p: f32, s: &Sample| p >= t && !s.vetoed;
             let wrong = scored
                 .iter()
-                .filter(|(p, s)| *p >= t && s.on_topic && !s.right)
+                .filter(|(p, s)| answered(*p, s) && s.on_topic && !s.right)
                 .count() as f32;
             let off_answered = scored
                 .iter()
-                .filter(|(p, s)| *p >= t && !s.on_topic)
+                .filter(|(p, s)| answered(*p, s) && !s.on_topic)
                 .count() as f32;
             wrong / on <= max_wrong && off_answered / off <= max_wrong
         })
@@ -254,6 +258,7 @@ mod tests {
             features: Features(vec![("cos", cos)]),
             right,
             on_topic,
+            vetoed: false,
         }
     }
 

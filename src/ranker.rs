@@ -79,6 +79,15 @@ pub struct Parts {
     pub dense: Option<DenseRanking>,
 }
 
+impl Ranking {
+    /// Whether the question is closer to a known off-topic example than to any article, in
+    /// which case it is turned away whatever the gate says.
+    pub fn closer_to_off_topic(&self) -> bool {
+        let best = self.candidates.first().and_then(|c| c.cosine).unwrap_or(0.0);
+        self.off_topic.as_ref().is_some_and(|o| o.cosine >= best)
+    }
+}
+
 /// Ranks articles for `question`, at most `limit` of them.
 ///
 /// # Errors

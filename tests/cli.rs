@@ -49,6 +49,47 @@ fn ask_understands_lay_terms_and_typos() {
 }
 
 #[test]
+fn ask_explains_a_meaning_based_match_with_the_encoder_active() {
+    let (_dir, data) = scratch();
+    let out = healthbot(&data)
+        .args(["ask", "--json", "--explain", "my wee burns and smells weird and i need to go every 5 minutes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let why = &a["explain"];
+    assert_eq!(why["semantic"], true, "the encoder must be loaded, not the fallback: {why}");
+    assert_eq!(a["best"]["slug"], "urinary-tract-infection", "{a}");
+    assert!(why["probability"].as_f64().unwrap() >= why["threshold"].as_f64().unwrap());
+    assert!(why["candidates"][0]["cosine"].as_f64().unwrap() > 0.5, "{why}");
+    let text = healthbot(&data)
+        .args(["ask", "--explain", "my wee burns"])
+        .output()
+        .unwrap();
+    let text = stdout(&text);
+    for part in ["Words matched:", "Nearest text of", "Gate: probability", "Decision:"] {
+        assert!(text.contains(part), "{part} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn without_a_model_ask_warns_once_and_still_answers() {
+    let (dir, data) = scratch();
+    let out = healthbot(&data)
+        .env("MODEL_DIR", dir.path().join("no-model"))
+        .env("RUST_LOG", "warn")
+        .args(["ask", "--json", "how long should bleeding last after tooth extraction"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = stderr(&out);
+    let warnings = log.lines().filter(|l| l.contains("MODEL_DIR")).count();
+    assert_eq!(warnings, 1, "one clear warning: {log}");
+    let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(a["best"]["slug"], "tooth-extraction-bleeding", "{a}");
+}
+
+#[test]
 fn off_topic_questions_get_no_confident_answer() {
     let (_dir, data) = scratch();
     for question in ["what's the weather tomorrow", "how do I fix a bike tyre"] {

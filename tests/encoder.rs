@@ -1,7 +1,7 @@
 //! The Rust sentence encoder against sentence-transformers' own vectors, and the shipped model
 //! files against their recorded hashes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use healthbot::encoder::{DIM, Encoder, cosine};
 use serde::Deserialize;
@@ -39,9 +39,6 @@ struct Item {
     vector: Vec<f32>,
 }
 
-pub fn model_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
-}
 
 fn reference() -> Reference {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/minilm-reference.json");
@@ -50,7 +47,7 @@ fn reference() -> Reference {
 
 #[test]
 fn vectors_match_sentence_transformers_alone_and_in_a_padded_batch() {
-    let encoder = Encoder::load(&model_dir()).expect("the bundled model loads");
+    let encoder = Encoder::load(&crate::util::model_dir()).expect("the bundled model loads");
     let reference = reference();
     assert!(reference.items.len() >= 10);
     assert!(
@@ -81,11 +78,11 @@ fn vectors_match_sentence_transformers_alone_and_in_a_padded_batch() {
 #[test]
 fn shipped_model_files_have_the_upstream_hashes() {
     for (file, want) in UPSTREAM {
-        let bytes = std::fs::read(model_dir().join(file)).unwrap();
+        let bytes = std::fs::read(crate::util::model_dir().join(file)).unwrap();
         let got = format!("{:x}", Sha256::digest(&bytes));
         assert_eq!(got, want, "{file} differs from upstream");
     }
-    let readme = std::fs::read_to_string(model_dir().join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(crate::util::model_dir().join("README.md")).unwrap();
     for (_, hash) in UPSTREAM {
         assert!(readme.contains(hash), "the model README must record {hash}");
     }

@@ -1,118 +1,134 @@
-//! Matcher quality on the bundled library: rank-1 accuracy on lay-phrased questions and
-//! rejection of off-topic ones, from `tests/data/questions.toml`. Prints its figures so a
-//! change to ranking or the threshold shows what it did.
+//! Answer quality on the bundled library, measured on questions the engine was never tuned
+//! on: the test half of the lay questions written from article titles only
+//! (`tests/data/eval/test.toml`; how they were made: `tests/data/README.md`). The gate and the
+//! fusion weight were fitted on the other half (`healthbot calibrate`). Prints its figures so
+//! a change to ranking, content or the gate shows what it did.
 
-use serde::Deserialize;
+use std::sync::OnceLock;
 
 use healthbot::answer::Engine;
+use healthbot::app;
+use healthbot::config::{Config, RawConfig};
 use healthbot::content;
-use healthbot::safety::Safety;
-use healthbot::search::Index;
+use healthbot::eval::questions::{self, QuestionReport, QuestionSet};
+use healthbot::search::Tuning;
 
-use crate::util::content_dir;
+use crate::util::{cache_dir, content_dir, model_dir, warm_vector_cache};
 
-/// Least share of on-topic questions whose answer must be a right article.
-const MIN_TOP1: f64 = 0.60;
-/// Least share of on-topic questions that must be answered at all (not refused).
-const MIN_ANSWERED: f64 = 0.62;
-/// Least share of on-topic questions whose right article is among the 4 ranked (best plus
-/// related or suggestions), so a refused question still leads the user to the answer.
-const MIN_IN_TOP4: f64 = 0.92;
-/// Off-topic questions must all be refused: a confident wrong answer is the worst outcome.
-const MIN_OFF_TOPIC_REJECTED: f64 = 1.0;
+/// Least share of on-topic test questions answered with a right article.
+const MIN_ANSWERED_RIGHT: f64 = 0.78;
+/// Most on-topic test questions answered with a wrong article.
+const MAX_ANSWERED_WRONG: f64 = 0.025;
+/// Most off-topic test questions (cars, pets, gibberish...) answered with an article.
+const MAX_OFF_TOPIC_ANSWERED: f64 = 0.03;
+/// Least share of on-topic test questions whose right article is ranked first (answered or
+/// not): the ranking the "did you mean" buttons show.
+const MIN_TOP1: f64 = 0.90;
+/// Most on-topic questions one article may be the top result for.
+const MAX_MAGNET_SHARE: f64 = 0.05;
 
-#[derive(Deserialize)]
-struct Questions {
-    question: Vec<Question>,
-    off_topic: Vec<OffTopic>,
+fn data(path: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(path)
 }
 
-#[derive(Deserialize)]
-struct Question {
-    text: String,
-    expect: String,
-    #[serde(default)]
-    also: Vec<String>,
+/// The engine over the bundled library, with the encoder, built once for these tests.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        warm_vector_cache();
+        let (content, model, cache) = (content_dir(), model_dir(), cache_dir());
+        let raw = RawConfig::from_map([
+            ("CONTENT_DIR", content.to_str().unwrap()),
+            ("MODEL_DIR", model.to_str().unwrap()),
+            ("CACHE_DIR", cache.to_str().unwrap()),
+        ]);
+        let config = Config::from_raw(&raw).unwrap();
+        let bundle = content::load_dir(&config.content_dir).expect("bundled content loads");
+        let engine = app::engine_over(&bundle.articles, &config, Tuning::default(), "library")
+            .expect("engine builds");
+        assert!(engine.semantic.is_some(), "the sentence encoder must be active");
+        engine
+    })
 }
 
-#[derive(Deserialize)]
-struct OffTopic {
-    text: String,
-}
-
-fn engine() -> Engine {
-    let bundle = content::load_dir(&content_dir()).expect("bundled content loads");
-    Engine::new(
-        Index::build(&bundle.articles, bundle.synonyms).unwrap(),
-        Safety::new("112", "a crisis line"),
-    )
-}
-
-fn questions() -> Questions {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/questions.toml");
-    toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+fn report(paths: &[&str]) -> QuestionReport {
+    let paths: Vec<_> = paths.iter().map(|p| data(p)).collect();
+    let set = QuestionSet::load(&paths).unwrap();
+    questions::score(&set, |q| engine().answer(q, 4)).unwrap()
 }
 
 #[test]
-fn lay_questions_find_the_right_article_and_off_topic_ones_are_refused() {
-    let engine = engine();
-    let qs = questions();
-    let (mut right, mut answered, mut in_top4, mut misses) = (0, 0, 0, Vec::new());
-    for q in &qs.question {
-        let a = engine.answer(&q.text, 4).unwrap();
-        let best = a.best.as_ref().map(|b| b.article.slug.as_str());
-        answered += usize::from(best.is_some());
-        let ok = |s: &str| s == q.expect || q.also.iter().any(|x| x == s);
-        in_top4 += usize::from(
-            best.into_iter()
-                .chain(a.related.iter().map(|r| r.slug.as_str()))
-                .take(4)
-                .any(ok),
-        );
-        if best.is_some_and(|s| s == q.expect || q.also.iter().any(|x| x == s)) {
-            right += 1;
-        } else {
-            let first = a.related.first().map(|r| r.slug.as_str());
-            misses.push(format!(
-                "{:?} -> {:?} (suggested {:?}), want {}",
-                q.text, best, first, q.expect
-            ));
-        }
-    }
-    let wrong_answers: Vec<String> = qs
-        .off_topic
-        .iter()
-        .filter_map(|q| {
-            let a = engine.answer(&q.text, 4).unwrap();
-            a.best
-                .map(|b| format!("{:?} -> {}", q.text, b.article.slug))
-        })
-        .collect();
-    let n = qs.question.len() as f64;
-    let top1 = f64::from(right) / n;
-    let answered_rate = answered as f64 / n;
-    let top4 = in_top4 as f64 / n;
-    let rejected = 1.0 - wrong_answers.len() as f64 / qs.off_topic.len() as f64;
+fn held_out_lay_questions_are_answered_right_and_off_topic_ones_refused() {
+    let r = report(&["eval/test.toml"]);
+    let share = QuestionReport::share;
+    let (right, wrong, unsure) = (
+        share(r.answered_right, r.on_topic),
+        share(r.answered_wrong, r.on_topic),
+        share(r.unsure, r.on_topic),
+    );
+    let top1 = share(r.top1, r.on_topic);
+    let off = share(r.off_topic_answered, r.off_topic);
     println!(
-        "bundled quality: top-1 {top1:.3} ({right}/{}), answered {answered_rate:.3}, in top 4 {top4:.3}, off-topic rejected {rejected:.3} ({}/{})",
-        qs.question.len(),
-        qs.off_topic.len() - wrong_answers.len(),
-        qs.off_topic.len()
+        "test half: {} on-topic, answered right {right:.3}, wrong {wrong:.3}, unsure {unsure:.3}, \
+         ranked first {top1:.3}, top 3 {:.3}; off-topic answered {}/{}; uncovered answered {}/{}",
+        r.on_topic,
+        share(r.top3, r.on_topic),
+        r.off_topic_answered,
+        r.off_topic,
+        r.uncovered_answered,
+        r.uncovered
     );
-    for m in &misses {
-        println!("  miss: {m}");
+    for m in &r.misses {
+        println!("  {m}");
     }
-    for w in &wrong_answers {
-        println!("  off-topic answered: {w}");
+    assert!(r.on_topic >= 300, "the test half must stay large");
+    assert!(right >= MIN_ANSWERED_RIGHT, "answered right {right:.3}");
+    assert!(wrong <= MAX_ANSWERED_WRONG, "answered wrong {wrong:.3}");
+    assert!(top1 >= MIN_TOP1, "ranked first {top1:.3}");
+    assert!(off <= MAX_OFF_TOPIC_ANSWERED, "off-topic answered {off:.3}");
+}
+
+#[test]
+fn no_article_is_a_magnet_for_everyday_filler() {
+    // Both halves: every question is ranked, none is tuned on, and about a third carry
+    // filler ("a day", "what should i do", "after", "is it normal", "how long").
+    let r = report(&["eval/calibration.toml", "eval/test.toml"]);
+    let (slug, n) = r.magnet.clone().unwrap();
+    let most = QuestionReport::share(n, r.on_topic);
+    println!("most frequent top article: {slug} for {n} of {}", r.on_topic);
+    assert!(r.on_topic >= 200);
+    assert!(most <= MAX_MAGNET_SHARE, "{slug} is first for {most:.3}");
+}
+
+#[test]
+fn greetings_and_thanks_get_small_talk_not_suggestions() {
+    let r = report(&["eval/calibration.toml", "eval/test.toml"]);
+    assert!(r.small_talk >= 20);
+    assert_eq!(
+        r.small_talk_recognised, r.small_talk,
+        "every small-talk message gets its reply"
+    );
+}
+
+#[test]
+fn a_described_symptom_finds_its_article_by_meaning() {
+    // No word of this question is in the UTI article's title.
+    let a = engine()
+        .answer("it stings like mad every time i wee and i keep needing to go", 4)
+        .unwrap();
+    assert_eq!(
+        a.best.map(|b| b.article.slug).as_deref(),
+        Some("urinary-tract-infection")
+    );
+}
+
+#[test]
+fn gibberish_gets_no_article_and_no_suggestions() {
+    for q in ["asdfgh qwerty zxcv", "blorp fizzwangle", "?!?!"] {
+        let a = engine().answer(q, 4).unwrap();
+        assert!(a.best.is_none(), "{q}");
+        assert_eq!(a.suggestions().count(), 0, "{q}");
     }
-    assert!(top1 >= MIN_TOP1, "top-1 {top1:.3} < {MIN_TOP1}");
-    assert!(top4 >= MIN_IN_TOP4, "in top 4 {top4:.3} < {MIN_IN_TOP4}");
-    assert!(
-        answered_rate >= MIN_ANSWERED,
-        "answered {answered_rate:.3} < {MIN_ANSWERED}"
-    );
-    assert!(
-        rejected >= MIN_OFF_TOPIC_REJECTED,
-        "off-topic rejection {rejected:.3}: {wrong_answers:?}"
-    );
 }

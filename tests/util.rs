@@ -15,13 +15,45 @@ pub fn content_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
 }
 
-/// A `healthbot` command with a clean environment: the bundled content, the given data dir,
-/// and a working directory without any `.env`.
+/// The bundled sentence-encoder model.
+pub fn model_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
+}
+
+/// One vector cache for every test, so only the first embedding of the library is cold.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("vector-cache")
+}
+
+/// Embeds the bundled library into [`cache_dir`] once per test run, before any test needs
+/// it: without this, every bot the tests start at once would embed the whole library at the
+/// same time on the same two cores.
+pub fn warm_vector_cache() {
+    static WARM: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    WARM.get_or_init(|| {
+        let (_dir, data) = scratch();
+        let out = bare_command(&data)
+            .args(["ask", "--json", "warming up the vector cache"])
+            .output()
+            .expect("run healthbot");
+        assert!(out.status.success(), "warm-up failed: {}", stderr(&out));
+    });
+}
+
+/// A `healthbot` command with a clean environment: the bundled content and model, the shared
+/// vector cache, the given data dir, and a working directory without any `.env`.
 pub fn healthbot(data_dir: &Path) -> Command {
+    warm_vector_cache();
+    bare_command(data_dir)
+}
+
+fn bare_command(data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_healthbot"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("CONTENT_DIR", content_dir())
+        .env("MODEL_DIR", model_dir())
+        .env("CACHE_DIR", cache_dir())
         .env("DATA_DIR", data_dir)
         .env("RUST_LOG", "warn")
         .current_dir(data_dir.parent().unwrap_or(data_dir))

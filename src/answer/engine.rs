@@ -130,12 +130,10 @@ impl Engine {
             return (is_confident(top.coverage, top.key_coverage), None);
         }
         let p = self.gate.probability(&ranking.features);
-        // A question closer to a known off-topic example than to any article is turned away.
-        let off_topic = ranking
-            .off_topic
-            .as_ref()
-            .is_some_and(|o| o.cosine >= top.cosine.unwrap_or(0.0));
-        (p >= self.gate.gate.threshold && !off_topic, Some(p))
+        (
+            p >= self.gate.gate.threshold && !ranking.closer_to_off_topic(),
+            Some(p),
+        )
     }
 
     /// An article's summary: the sentences that best answer `plan`'s question, or its general

@@ -173,6 +173,7 @@ fn samples(engine: &Engine, items: &[Item<'_>], fusion: Fusion) -> anyhow::Resul
                 _ => false,
             };
             Ok(Sample {
+                vetoed: r.closer_to_off_topic(),
                 features: r.features,
                 right,
                 on_topic: item.judged.is_some(),
@@ -185,7 +186,7 @@ fn samples(engine: &Engine, items: &[Item<'_>], fusion: Fusion) -> anyhow::Resul
 fn report(gate: &Gate, samples: &[Sample]) -> String {
     let (mut right, mut wrong, mut unsure, mut off, mut off_answered) = (0, 0, 0, 0, 0);
     for s in samples {
-        let answers = gate.answers(&s.features);
+        let answers = gate.answers(&s.features) && !s.vetoed;
         match (s.on_topic, answers, s.right) {
             (true, true, true) => right += 1,
             (true, true, false) => wrong += 1,
