@@ -128,7 +128,10 @@ mod tests {
     fn lexical_rule_needs_coverage_and_a_title_or_tag_match() {
         assert!(is_confident(0.6, 0.4));
         assert!(!is_confident(0.6, 0.1), "mostly incidental body text");
-        assert!(is_confident(0.8, 0.0), "nearly the whole question is covered");
+        assert!(
+            is_confident(0.8, 0.0),
+            "nearly the whole question is covered"
+        );
         assert!(!is_confident(0.5, 0.5), "half the question is not enough");
     }
 

@@ -37,7 +37,13 @@ impl App {
         let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
         log::debug!("content sync: {report:?}");
         let articles = store.articles()?;
-        let engine = build_engine(&articles, &bundle, config, Tuning::default(), LIBRARY_NAMESPACE)?;
+        let engine = build_engine(
+            &articles,
+            &bundle,
+            config,
+            Tuning::default(),
+            LIBRARY_NAMESPACE,
+        )?;
         Ok(Self { store, engine })
     }
 }
@@ -72,10 +78,12 @@ fn build_engine(
         .with_gate(bundle.gate.clone())
         .with_small_talk(bundle.small_talk.clone())
         .with_numbers(&config.emergency_number, &config.crisis_line);
-    Ok(match semantic(config, articles, &bundle.off_topic, namespace)? {
-        Some(s) => engine.with_semantic(s),
-        None => engine,
-    })
+    Ok(
+        match semantic(config, articles, &bundle.off_topic, namespace)? {
+            Some(s) => engine.with_semantic(s),
+            None => engine,
+        },
+    )
 }
 
 /// Loads the encoder and embeds every article's texts, reading what it can from the cache.
@@ -93,7 +101,9 @@ pub fn semantic(
     let encoder = match Encoder::load(&config.model_dir) {
         Ok(encoder) => encoder,
         Err(err @ EncoderError::Missing { .. }) => {
-            log::warn!("{err}; answering with word matching only (set MODEL_DIR to enable meaning-based matching)");
+            log::warn!(
+                "{err}; answering with word matching only (set MODEL_DIR to enable meaning-based matching)"
+            );
             return Ok(None);
         }
         Err(err) => return Err(err.into()),

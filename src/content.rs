@@ -165,14 +165,16 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
     );
     match (synonyms, gate, small_talk, off_topic) {
-        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => Ok(Bundle {
-            articles,
-            tips,
-            synonyms,
-            gate,
-            small_talk,
-            off_topic,
-        }),
+        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => {
+            Ok(Bundle {
+                articles,
+                tips,
+                synonyms,
+                gate,
+                small_talk,
+                off_topic,
+            })
+        }
         _ => Err(errors),
     }
 }

@@ -272,7 +272,10 @@ mod tests {
             .collect();
         let model = fit(&samples, &["cos"], 0.001);
         let gate = Gate {
-            fusion: Fusion { dense_weight: 0.5, dense_floor: 0.0 },
+            fusion: Fusion {
+                dense_weight: 0.5,
+                dense_floor: 0.0,
+            },
             gate: model,
         };
         let p = |c| gate.probability(&Features(vec![("cos", c)]));

@@ -1,5 +1,5 @@
 //! Curating the article library: add, edit, delete, import and export, keeping the store and
-//! the search index in step.
+//! the answer engine's indexes (words and meaning) in step.
 //!
 //! Every change is validated first ([`Article::validate`], unique titles), then written with
 //! its audit entry in one flushed store transaction, then put into the index so the very next
@@ -13,8 +13,9 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 
+use crate::answer::Engine;
 use crate::content::{self, Article, MAX_SLUG_LEN};
-use crate::search::{Index, SearchError};
+use crate::search::SearchError;
 use crate::store::{ArticleChange, AuditEntry, Store, StoreError, StoredArticle};
 
 pub use draft::{Draft, FORMAT as DRAFT_FORMAT};
@@ -39,6 +40,8 @@ pub enum LibraryError {
     Store(#[from] StoreError),
     #[error("the search index could not be updated: {0}")]
     Search(#[from] SearchError),
+    #[error("the search index could not be updated: {0}")]
+    Rank(#[from] crate::ranker::RankError),
 }
 
 /// The admin making a change, as the audit log records them.
@@ -68,17 +71,17 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-/// The library as admins see it: a cheap handle over the store and the index.
+/// The library as admins see it: a cheap handle over the store and the engine's indexes.
 #[derive(Clone)]
 pub struct Library {
     store: Store,
-    index: Index,
+    engine: Engine,
 }
 
 impl Library {
-    /// Wraps the shared store and index.
-    pub fn new(store: Store, index: Index) -> Self {
-        Self { store, index }
+    /// Wraps the shared store and engine.
+    pub fn new(store: Store, engine: Engine) -> Self {
+        Self { store, engine }
     }
 
     /// Adds a new article; its slug comes from the title, with a numeric suffix on a clash.
@@ -248,10 +251,10 @@ impl Library {
         let audit = by.audit(action);
         self.store.apply_admin_changes(&changes, &audit)?;
         for article in &upserts {
-            self.index.upsert(article)?;
+            self.engine.upsert(article)?;
         }
         for slug in &deletes {
-            self.index.remove(slug)?;
+            self.engine.remove(slug)?;
         }
         Ok(())
     }

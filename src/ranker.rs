@@ -13,9 +13,9 @@ use serde::Serialize;
 
 use crate::dense::{DenseIndex, DenseRanking, OffTopicHit, TextKind};
 use crate::encoder::{Encoder, EncoderError};
-use crate::gate::{Features, Fusion};
 #[cfg(test)]
 use crate::gate::FEATURES;
+use crate::gate::{Features, Fusion};
 use crate::search::{Hit, Index, QueryPlan, SearchError};
 
 /// Lexical candidates considered, before fusion.
@@ -24,7 +24,6 @@ pub const LEXICAL_POOL: usize = 60;
 pub const DENSE_POOL: usize = 30;
 /// Concept count at which the `concepts` feature saturates.
 const MANY_CONCEPTS: f32 = 8.0;
-
 
 /// Why a question could not be ranked.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +82,11 @@ impl Ranking {
     /// Whether the question is closer to a known off-topic example than to any article, in
     /// which case it is turned away whatever the gate says.
     pub fn closer_to_off_topic(&self) -> bool {
-        let best = self.candidates.first().and_then(|c| c.cosine).unwrap_or(0.0);
+        let best = self
+            .candidates
+            .first()
+            .and_then(|c| c.cosine)
+            .unwrap_or(0.0);
         self.off_topic.as_ref().is_some_and(|o| o.cosine >= best)
     }
 }
@@ -303,7 +306,14 @@ mod tests {
     fn a_strong_dense_match_overtakes_a_weak_lexical_one() {
         let hits = [hit("cpr", 10.0, 0.3), hit("uti", 4.0, 0.2)];
         let d = dense(&[("uti", 0.8), ("cpr", 0.2)]);
-        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65, dense_floor: 0.0 });
+        let fused = fuse(
+            &hits,
+            Some(&d),
+            Fusion {
+                dense_weight: 0.65,
+                dense_floor: 0.0,
+            },
+        );
         assert_eq!(fused[0].slug, "uti");
         assert!((fused[0].fused - (0.65 + 0.35 * 0.4)).abs() < 1e-5);
     }
@@ -311,7 +321,14 @@ mod tests {
     #[test]
     fn without_an_encoder_the_lexical_order_stands() {
         let hits = [hit("a", 3.0, 0.9), hit("b", 2.0, 0.5)];
-        let fused = fuse(&hits, None, Fusion { dense_weight: 0.65, dense_floor: 0.0 });
+        let fused = fuse(
+            &hits,
+            None,
+            Fusion {
+                dense_weight: 0.65,
+                dense_floor: 0.0,
+            },
+        );
         assert_eq!(fused[0].slug, "a");
         assert_eq!(fused[0].fused, 1.0);
     }
@@ -320,7 +337,14 @@ mod tests {
     fn dense_only_articles_join_the_candidates() {
         let hits = [hit("a", 3.0, 0.9)];
         let d = dense(&[("b", 0.7), ("a", 0.3)]);
-        let fused = fuse(&hits, Some(&d), Fusion { dense_weight: 0.65, dense_floor: 0.0 });
+        let fused = fuse(
+            &hits,
+            Some(&d),
+            Fusion {
+                dense_weight: 0.65,
+                dense_floor: 0.0,
+            },
+        );
         assert!(fused.iter().any(|c| c.slug == "b" && c.lexical == 0.0));
     }
 
@@ -328,7 +352,14 @@ mod tests {
     fn features_describe_the_top_against_the_runner_up() {
         let hits = [hit("a", 3.0, 0.9), hit("b", 1.5, 0.5)];
         let d = dense(&[("a", 0.7), ("b", 0.4)]);
-        let c = fuse(&hits, Some(&d), Fusion { dense_weight: 0.5, dense_floor: 0.0 });
+        let c = fuse(
+            &hits,
+            Some(&d),
+            Fusion {
+                dense_weight: 0.5,
+                dense_floor: 0.0,
+            },
+        );
         let f = features(&QueryPlan::default(), &hits, Some(&d), &c);
         assert!((f.get("cos_margin") - 0.3).abs() < 1e-5);
         assert_eq!(f.get("dense_top"), 1.0);

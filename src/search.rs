@@ -323,8 +323,7 @@ impl Index {
         self.writer().commit()?;
         self.inner.reader.reload()?;
         let f = self.inner.fields;
-        let vocab =
-            Vocabulary::from_searcher(
+        let vocab = Vocabulary::from_searcher(
             &self.inner.reader.searcher(),
             &[f.title, f.tags, f.body, f.questions],
         )?;

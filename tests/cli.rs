@@ -41,7 +41,10 @@ fn ask_understands_lay_terms_and_typos() {
             "tooth-extraction-bleeding",
         ),
         ("it stings when I pee", "urinary-tract-infection"),
-        ("itchy bum and blood on the toilet paper", "hemorrhoids|anal-fissure"),
+        (
+            "itchy bum and blood on the toilet paper",
+            "hemorrhoids|anal-fissure",
+        ),
     ] {
         let a = ask_json(&data, question);
         let got = a["best"]["slug"].as_str().unwrap_or_default();
@@ -53,22 +56,38 @@ fn ask_understands_lay_terms_and_typos() {
 fn ask_explains_a_meaning_based_match_with_the_encoder_active() {
     let (_dir, data) = scratch();
     let out = healthbot(&data)
-        .args(["ask", "--json", "--explain", "my wee burns and smells weird and i need to go every 5 minutes"])
+        .args([
+            "ask",
+            "--json",
+            "--explain",
+            "my wee burns and smells weird and i need to go every 5 minutes",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let a: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let why = &a["explain"];
-    assert_eq!(why["semantic"], true, "the encoder must be loaded, not the fallback: {why}");
+    assert_eq!(
+        why["semantic"], true,
+        "the encoder must be loaded, not the fallback: {why}"
+    );
     assert_eq!(a["best"]["slug"], "urinary-tract-infection", "{a}");
     assert!(why["probability"].as_f64().unwrap() >= why["threshold"].as_f64().unwrap());
-    assert!(why["candidates"][0]["cosine"].as_f64().unwrap() > 0.5, "{why}");
+    assert!(
+        why["candidates"][0]["cosine"].as_f64().unwrap() > 0.5,
+        "{why}"
+    );
     let text = healthbot(&data)
         .args(["ask", "--explain", "my wee burns"])
         .output()
         .unwrap();
     let text = stdout(&text);
-    for part in ["Words matched:", "Nearest text of", "Gate: probability", "Decision:"] {
+    for part in [
+        "Words matched:",
+        "Nearest text of",
+        "Gate: probability",
+        "Decision:",
+    ] {
         assert!(text.contains(part), "{part} missing from:\n{text}");
     }
 }
@@ -79,7 +98,11 @@ fn without_a_model_ask_warns_once_and_still_answers() {
     let out = healthbot(&data)
         .env("MODEL_DIR", dir.path().join("no-model"))
         .env("RUST_LOG", "warn")
-        .args(["ask", "--json", "how long should bleeding last after tooth extraction"])
+        .args([
+            "ask",
+            "--json",
+            "how long should bleeding last after tooth extraction",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

@@ -39,7 +39,6 @@ struct Item {
     vector: Vec<f32>,
 }
 
-
 fn reference() -> Reference {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/minilm-reference.json");
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()

@@ -50,7 +50,10 @@ fn engine() -> &'static Engine {
         let bundle = content::load_dir(&config.content_dir).expect("bundled content loads");
         let engine = app::engine_over(&bundle.articles, &config, Tuning::default(), "library")
             .expect("engine builds");
-        assert!(engine.semantic.is_some(), "the sentence encoder must be active");
+        assert!(
+            engine.semantic.is_some(),
+            "the sentence encoder must be active"
+        );
         engine
     })
 }
@@ -99,7 +102,10 @@ fn no_article_is_a_magnet_for_everyday_filler() {
     let r = report(&["eval/calibration.toml", "eval/test.toml"]);
     let (slug, n) = r.magnet.clone().unwrap();
     let most = QuestionReport::share(n, r.on_topic);
-    println!("most frequent top article: {slug} for {n} of {}", r.on_topic);
+    println!(
+        "most frequent top article: {slug} for {n} of {}",
+        r.on_topic
+    );
     assert!(r.on_topic >= 200);
     assert!(most <= MAX_MAGNET_SHARE, "{slug} is first for {most:.3}");
 }
@@ -109,7 +115,10 @@ fn greetings_and_thanks_get_small_talk_not_suggestions() {
     let r = report(&["eval/calibration.toml", "eval/test.toml"]);
     assert!(r.small_talk >= 20);
     let share = QuestionReport::share(r.small_talk_recognised, r.small_talk);
-    println!("small talk recognised: {}/{}", r.small_talk_recognised, r.small_talk);
+    println!(
+        "small talk recognised: {}/{}",
+        r.small_talk_recognised, r.small_talk
+    );
     assert!(share >= MIN_SMALL_TALK, "small talk recognised {share:.2}");
 }
 
@@ -117,7 +126,10 @@ fn greetings_and_thanks_get_small_talk_not_suggestions() {
 fn a_described_symptom_finds_its_article_by_meaning() {
     // No word of this question is in the UTI article's title.
     let a = engine()
-        .answer("it stings like mad every time i wee and i keep needing to go", 4)
+        .answer(
+            "it stings like mad every time i wee and i keep needing to go",
+            4,
+        )
         .unwrap();
     assert_eq!(
         a.best.map(|b| b.article.slug).as_deref(),

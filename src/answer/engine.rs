@@ -92,7 +92,10 @@ impl Engine {
         let ranking = self.rank(question, top.max(1))?;
         let (answers, confidence) = self.decide(&ranking);
         answer.confidence = confidence;
-        let mut shown = ranking.candidates.iter().map(|c| self.suggestion(c, &ranking));
+        let mut shown = ranking
+            .candidates
+            .iter()
+            .map(|c| self.suggestion(c, &ranking));
         if answers && let Some(first) = shown.next() {
             let summary = self
                 .summary(&first.slug, Some(&ranking.plan))?
@@ -102,7 +105,9 @@ impl Engine {
                 summary,
             });
         }
-        answer.related = shown.take(top.saturating_sub(usize::from(answers))).collect();
+        answer.related = shown
+            .take(top.saturating_sub(usize::from(answers)))
+            .collect();
         answer.ranking = Some(ranking);
         Ok(answer)
     }

@@ -128,16 +128,28 @@ impl fmt::Display for Explanation {
                     }
                 })
                 .collect();
-            writeln!(f, "  {:?} -> {} (idf {:.1})", t.text, variants.join(", "), t.idf)?;
+            writeln!(
+                f,
+                "  {:?} -> {} (idf {:.1})",
+                t.text,
+                variants.join(", "),
+                t.idf
+            )?;
         }
         if let Some(top) = self.candidates.first()
             && let (Some(text), Some(cos)) = (&top.matched, top.cosine)
         {
-            writeln!(f, "Nearest text of {}: {text:?} (cosine {cos:.2})", top.slug)?;
+            writeln!(
+                f,
+                "Nearest text of {}: {text:?} (cosine {cos:.2})",
+                top.slug
+            )?;
         }
         writeln!(f, "Top {}:", self.candidates.len().min(SHOWN))?;
         for (i, c) in self.candidates.iter().take(SHOWN).enumerate() {
-            let cos = c.cosine.map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+            let cos = c
+                .cosine
+                .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
             writeln!(
                 f,
                 "  {}. {:<34} fused {:.2}  cosine {cos:>4}  lexical {:.2}  coverage {:.2}",

@@ -55,7 +55,12 @@ pub fn run(args: &AskArgs) -> anyhow::Result<ExitCode> {
         }
     } else {
         let question = args.question.join(" ");
-        print_answer(&mut out, &engine, &engine.answer(&question, args.top)?, args)?;
+        print_answer(
+            &mut out,
+            &engine,
+            &engine.answer(&question, args.top)?,
+            args,
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

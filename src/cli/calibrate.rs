@@ -98,7 +98,11 @@ pub fn run(args: &CalibrateArgs) -> anyhow::Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| config.content_dir.join("gate.toml"));
-    let files: Vec<String> = args.questions.iter().map(|p| p.display().to_string()).collect();
+    let files: Vec<String> = args
+        .questions
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     let comment = format!(
         "Answer gate and fusion weight, fitted by `healthbot calibrate --questions {}`\n\
          on {} questions ({} on-topic, {} off-topic or uncovered), {}.\n\
@@ -144,8 +148,7 @@ fn sweep(engine: &Engine, items: &[Item<'_>]) -> anyhow::Result<Fusion> {
             row.push_str(&format!("  {top1:.3} ({top3:.3})"));
             let better = best.is_none_or(|(b, b1, b3)| {
                 (top1, top3) > (b1, b3)
-                    || ((top1, top3) == (b1, b3)
-                        && (w - 0.5).abs() < (b.dense_weight - 0.5).abs())
+                    || ((top1, top3) == (b1, b3) && (w - 0.5).abs() < (b.dense_weight - 0.5).abs())
             });
             if better {
                 best = Some((fusion, top1, top3));

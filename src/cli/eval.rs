@@ -18,7 +18,12 @@ use crate::search::Tuning;
 #[derive(Debug, clap::Args)]
 pub struct EvalArgs {
     /// Documents to index: {"id","title","url","body","tags"?} per line.
-    #[arg(long, value_name = "FILE.jsonl", required_unless_present = "questions", requires = "queries")]
+    #[arg(
+        long,
+        value_name = "FILE.jsonl",
+        required_unless_present = "questions",
+        requires = "queries"
+    )]
     pub corpus: Option<PathBuf>,
     /// Judged questions: {"id","question","relevant":[doc ids]} per line.
     #[arg(long, value_name = "FILE.jsonl", requires = "corpus")]

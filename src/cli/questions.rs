@@ -42,12 +42,31 @@ pub fn run(args: &EvalArgs, config: &Config) -> anyhow::Result<()> {
 
 fn print(out: &mut impl Write, r: &QuestionReport, semantic: bool) -> anyhow::Result<()> {
     let share = |part, whole| QuestionReport::share(part, whole);
-    let engine = if semantic { "hybrid" } else { "lexical only (no encoder)" };
+    let engine = if semantic {
+        "hybrid"
+    } else {
+        "lexical only (no encoder)"
+    };
     writeln!(out, "engine              {engine}")?;
     writeln!(out, "on-topic questions  {}", r.on_topic)?;
-    writeln!(out, "answered right      {:.3} ({})", share(r.answered_right, r.on_topic), r.answered_right)?;
-    writeln!(out, "answered wrong      {:.3} ({})", share(r.answered_wrong, r.on_topic), r.answered_wrong)?;
-    writeln!(out, "unsure              {:.3} ({})", share(r.unsure, r.on_topic), r.unsure)?;
+    writeln!(
+        out,
+        "answered right      {:.3} ({})",
+        share(r.answered_right, r.on_topic),
+        r.answered_right
+    )?;
+    writeln!(
+        out,
+        "answered wrong      {:.3} ({})",
+        share(r.answered_wrong, r.on_topic),
+        r.answered_wrong
+    )?;
+    writeln!(
+        out,
+        "unsure              {:.3} ({})",
+        share(r.unsure, r.on_topic),
+        r.unsure
+    )?;
     writeln!(out, "right ranked first  {:.3}", share(r.top1, r.on_topic))?;
     writeln!(out, "right in top 3      {:.3}", share(r.top3, r.on_topic))?;
     writeln!(
@@ -64,9 +83,17 @@ fn print(out: &mut impl Write, r: &QuestionReport, semantic: bool) -> anyhow::Re
         r.uncovered_answered,
         r.uncovered
     )?;
-    writeln!(out, "small talk replies  {}/{}", r.small_talk_recognised, r.small_talk)?;
+    writeln!(
+        out,
+        "small talk replies  {}/{}",
+        r.small_talk_recognised, r.small_talk
+    )?;
     if let Some((slug, n)) = &r.magnet {
-        writeln!(out, "most frequent first {slug} ({:.3} of on-topic)", share(*n, r.on_topic))?;
+        writeln!(
+            out,
+            "most frequent first {slug} ({:.3} of on-topic)",
+            share(*n, r.on_topic)
+        )?;
     }
     Ok(())
 }

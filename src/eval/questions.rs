@@ -64,8 +64,8 @@ impl QuestionSet {
             let path = path.as_ref();
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let more: Self =
-                toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+            let more: Self = toml::from_str(&text)
+                .map_err(|e| format!("{}: {}", path.display(), e.message()))?;
             set.question.extend(more.question);
             set.off_topic.extend(more.off_topic);
             set.uncovered.extend(more.uncovered);
@@ -133,8 +133,10 @@ pub fn score<E>(
             Some(b) if q.is_right(&b.article.slug) => r.answered_right += 1,
             Some(b) => {
                 r.answered_wrong += 1;
-                r.misses
-                    .push(format!("WRONG  {:?} -> {} (want {})", q.text, b.article.slug, q.expect));
+                r.misses.push(format!(
+                    "WRONG  {:?} -> {} (want {})",
+                    q.text, b.article.slug, q.expect
+                ));
             }
             None => {
                 r.unsure += 1;
@@ -148,8 +150,18 @@ pub fn score<E>(
         }
     }
     for (list, total, answered, label) in [
-        (&set.off_topic, &mut r.off_topic, &mut r.off_topic_answered, "OFF-TOPIC"),
-        (&set.uncovered, &mut r.uncovered, &mut r.uncovered_answered, "UNCOVERED"),
+        (
+            &set.off_topic,
+            &mut r.off_topic,
+            &mut r.off_topic_answered,
+            "OFF-TOPIC",
+        ),
+        (
+            &set.uncovered,
+            &mut r.uncovered,
+            &mut r.uncovered_answered,
+            "UNCOVERED",
+        ),
     ] {
         for q in list {
             let a = answer(&q.text)?;
@@ -166,7 +178,9 @@ pub fn score<E>(
         let a = answer(&q.text)?;
         r.small_talk_recognised += usize::from(a.small_talk.is_some() && a.best.is_none());
     }
-    r.magnet = firsts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+    r.magnet = firsts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
     Ok(r)
 }
 

@@ -118,7 +118,7 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, data: &str, deps: Deps) -
 
 /// The library handle over the shared store and index.
 fn library(deps: &Deps) -> Library {
-    Library::new(deps.store.clone(), deps.engine.index.clone())
+    Library::new(deps.store.clone(), deps.engine.clone())
 }
 
 /// Who is acting, for the audit log.
@@ -155,7 +155,7 @@ async fn report(bot: &TgBot, chat: ChatId, err: LibraryError) -> HandlerResult {
         }
         LibraryError::NotFound(_) => reply(bot, chat, format!("{err}. Try /list.")).await,
         LibraryError::Rejected(problems) => transfer::report_problems(bot, chat, &problems).await,
-        LibraryError::Store(_) | LibraryError::Search(_) => Err(err.into()),
+        LibraryError::Store(_) | LibraryError::Search(_) | LibraryError::Rank(_) => Err(err.into()),
     }
 }
 

@@ -74,7 +74,10 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
         let data = format!("a:{}", a.slug);
         // Telegram rejects callback data over 64 bytes; such an article simply gets no button.
         if data.len() <= 64 {
-            rows.push(vec![InlineKeyboardButton::callback(clip(&a.title, MAX_BUTTON_CHARS), data)]);
+            rows.push(vec![InlineKeyboardButton::callback(
+                clip(&a.title, MAX_BUTTON_CHARS),
+                data,
+            )]);
         }
     }
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))

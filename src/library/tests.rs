@@ -13,8 +13,10 @@ fn library() -> Library {
             &[],
         )
         .unwrap();
-    let index = Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
-    Library::new(store, index)
+    let index =
+        crate::search::Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
+    let engine = Engine::new(index, crate::safety::Safety::new("112", "a crisis line"));
+    Library::new(store, engine)
 }
 
 fn admin() -> Actor {
@@ -44,7 +46,7 @@ fn added_article_is_searchable_at_once_and_audited() {
         .add(draft("Hay fever", "Pollen makes you sneeze."), &admin())
         .unwrap();
     assert_eq!(a.slug, "hay-fever");
-    let hits = lib.index.search("pollen sneeze", 3).unwrap().hits;
+    let hits = lib.engine.index.search("pollen sneeze", 3).unwrap().hits;
     assert_eq!(hits[0].slug, "hay-fever");
     let (log, _) = lib.store.audit_log(0, 1).unwrap();
     assert_eq!(
@@ -90,7 +92,7 @@ fn editing_a_bundled_article_marks_it_admin_edited() {
     let stored = lib.get("gout").unwrap().unwrap();
     assert_eq!(stored.origin, Origin::BundledEdited);
     assert_eq!(
-        lib.index.article("gout").unwrap().unwrap().body,
+        lib.engine.index.article("gout").unwrap().unwrap().body,
         "New wording about toes."
     );
 }
@@ -99,7 +101,7 @@ fn editing_a_bundled_article_marks_it_admin_edited() {
 fn deleted_article_leaves_the_index() {
     let lib = library();
     lib.delete("gout", &admin()).unwrap();
-    assert!(lib.index.article("gout").unwrap().is_none());
+    assert!(lib.engine.index.article("gout").unwrap().is_none());
     assert!(matches!(
         lib.delete("gout", &admin()),
         Err(LibraryError::NotFound(_))

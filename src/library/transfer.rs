@@ -251,7 +251,10 @@ fn check(
             .filter(|s| !s.is_empty()),
         sources: r.sources,
         reviewed: r.reviewed,
-        category: r.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty()),
+        category: r
+            .category
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty()),
         kind: r.kind,
         questions: r.questions.iter().map(|q| q.trim().to_owned()).collect(),
         body: r.body.trim().to_owned(),
