@@ -84,7 +84,7 @@ impl SmallTalk {
             }
         }
         // Longest phrases first, so "thank you" wins over "you" in another kind.
-        phrases.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        phrases.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         let filler = file.filler.iter().flat_map(|f| text::words(f)).collect();
         Ok(Self {
             kinds: file.kind,
