@@ -16,7 +16,10 @@ use crate::search::{Index, Tuning};
 use crate::store::Store;
 
 /// The vector-cache namespace of the bot's own library.
-const LIBRARY_NAMESPACE: &str = "library";
+pub const LIBRARY_NAMESPACE: &str = "library";
+/// Where, inside CONTENT_DIR, the bundled library's vectors ship (one file per model), so a
+/// fresh machine starts without embedding them. `healthbot embed` rewrites them.
+pub const SEED_DIR: &str = "vectors";
 
 /// The durable store and the engine that answers from it.
 pub struct App {
@@ -109,6 +112,9 @@ pub fn semantic(
         Err(err) => return Err(err.into()),
     };
     let mut cache = VectorCache::open(&config.cache_dir, encoder.id(), namespace);
+    if namespace == LIBRARY_NAMESPACE {
+        cache.seed_from(&seed_path(config, encoder.id()));
+    }
     let cached = cache.len();
     let texts: Vec<(usize, crate::dense::TextKind, String)> = articles
         .iter()
@@ -147,6 +153,25 @@ pub fn semantic(
         started.elapsed()
     );
     Ok(Some(Semantic { encoder, dense }))
+}
+
+/// The shipped vectors of the bundled library for the model `model_id`.
+pub fn seed_path(config: &Config, model_id: &str) -> std::path::PathBuf {
+    config
+        .content_dir
+        .join(SEED_DIR)
+        .join(format!("{model_id}.vec"))
+}
+
+/// Every text the dense index holds for `articles` and the off-topic examples: what a seed
+/// file must cover.
+pub fn texts_to_embed(articles: &[Article], off_topic: &[String]) -> Vec<String> {
+    articles
+        .iter()
+        .flat_map(|a| article_texts(&a.title, &a.tags, a.summary.as_deref(), &a.questions))
+        .map(|(_, text)| text)
+        .chain(off_topic.iter().cloned())
+        .collect()
 }
 
 /// The safety checks, worded with the configured emergency number and crisis line.

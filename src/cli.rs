@@ -4,6 +4,7 @@
 
 mod ask;
 mod calibrate;
+mod embed;
 mod eval;
 mod questions;
 
@@ -36,6 +37,8 @@ pub enum Command {
     Eval(eval::EvalArgs),
     /// Fit the answer gate and the fusion weight on judged questions; writes gate.toml.
     Calibrate(calibrate::CalibrateArgs),
+    /// Embed the bundled library and ship its vectors in CONTENT_DIR/vectors/.
+    Embed,
     /// Validate every file in CONTENT_DIR; exits non-zero on any problem.
     CheckContent,
 }
@@ -57,6 +60,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Ask(args) => ask::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Eval(args) => eval::run(&args).map(|()| ExitCode::SUCCESS),
+        Command::Embed => embed::run(),
         Command::CheckContent => check_content(),
     }
 }

@@ -195,30 +195,71 @@ impl Encoder {
             .collect())
     }
 
-    /// Encodes many texts in length-sorted batches of [`BATCH`], calling `progress` with the
-    /// number done after each batch. The result is in input order.
+    /// Encodes many texts in length-sorted batches of [`BATCH`], on every core, calling
+    /// `progress` with the number done as batches finish. The result is in input order.
     ///
     /// # Errors
     /// Only if the tokenizer or the model fails.
     pub fn encode_many(
         &self,
         texts: &[&str],
-        mut progress: impl FnMut(usize),
+        progress: impl FnMut(usize) + Send,
     ) -> Result<Vec<Vector>, EncoderError> {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
+        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
+        let workers = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(batches.len())
+            .max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let progress = std::sync::Mutex::new((0usize, progress));
+        let results = std::sync::Mutex::new(Vec::with_capacity(batches.len()));
+        // One batch per worker at a time, each worker's matrix work on its own single thread:
+        // small matrices gain little from splitting, so whole batches in parallel use the
+        // cores far better.
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| -> Result<(), EncoderError> {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .build()
+                        .map_err(|e| EncoderError::Encode(e.to_string()))?;
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(batch) = batches.get(b) else {
+                            return Ok(());
+                        };
+                        let texts: Vec<&str> = batch.iter().map(|&i| texts[i]).collect();
+                        let vectors = pool.install(|| self.encode_batch(&texts));
+                        let outcome = vectors.map(|v| (b, v));
+                        let failed = outcome.is_err();
+                        lock(&results).push(outcome);
+                        if failed {
+                            return Ok(());
+                        }
+                        let mut p = lock(&progress);
+                        p.0 += batch.len();
+                        let done = p.0;
+                        (p.1)(done);
+                    }
+                });
+            }
+        });
         let mut out: Vec<Option<Vector>> = vec![None; texts.len()];
-        let mut done = 0;
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            for (&i, v) in chunk.iter().zip(self.encode_batch(&batch)?) {
+        for outcome in results.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            let (b, vectors) = outcome?;
+            for (&i, v) in batches[b].iter().zip(vectors) {
                 out[i] = Some(v);
             }
-            done += chunk.len();
-            progress(done);
         }
         Ok(out.into_iter().flatten().collect())
     }
+}
+
+/// Locks a mutex whose data stays valid even if a holder panicked (counters and results).
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Cosine similarity of two unit vectors: their dot product.

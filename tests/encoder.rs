@@ -99,3 +99,39 @@ fn a_missing_model_is_reported_as_missing() {
     );
     assert!(err.to_string().contains("MODEL_DIR"), "{err}");
 }
+
+#[test]
+fn the_shipped_library_vectors_cover_every_bundled_text() {
+    let bundle = healthbot::content::load_dir(&crate::util::content_dir()).unwrap();
+    let encoder = Encoder::load(&crate::util::model_dir()).unwrap();
+    let seed = crate::util::content_dir()
+        .join(healthbot::app::SEED_DIR)
+        .join(format!("{}.vec", encoder.id()));
+    let mut cache = healthbot::encoder::VectorCache::in_memory();
+    cache.seed_from(&seed);
+    let missing: Vec<String> = healthbot::app::texts_to_embed(&bundle.articles, &bundle.off_topic)
+        .into_iter()
+        .filter(|t| !cache.contains(t))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} bundled texts have no shipped vector (first: {:?}); run `healthbot embed` after editing content/",
+        missing.len(),
+        missing.first()
+    );
+}
+
+#[test]
+fn a_cold_cache_embeds_what_it_lacks_and_keeps_it_for_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let encoder = Encoder::load(&crate::util::model_dir()).unwrap();
+    let texts = ["my ankle is swollen", "how long does a cold last"];
+    let mut cache = healthbot::encoder::VectorCache::open(dir.path(), encoder.id(), "ns");
+    assert!(cache.is_empty());
+    let vectors = cache.embed(&encoder, &texts).unwrap();
+    assert_eq!(vectors.len(), 2);
+    assert!((cosine(&vectors[0], &encoder.encode(texts[0]).unwrap()) - 1.0).abs() < 1e-4);
+    cache.save().unwrap();
+    let again = healthbot::encoder::VectorCache::open(dir.path(), encoder.id(), "ns");
+    assert!(texts.iter().all(|t| again.contains(t)));
+}

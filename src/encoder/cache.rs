@@ -60,9 +60,52 @@ impl VectorCache {
         Self::default()
     }
 
+    /// Adds the vectors of a shipped seed file (same format, e.g. the bundled library's
+    /// vectors in `content/vectors/`) that the cache does not hold yet. A missing or damaged
+    /// seed adds nothing: the texts are then embedded as usual. Returns how many were added.
+    pub fn seed_from(&mut self, path: &Path) -> usize {
+        let Some(seed) = std::fs::read(path).ok().and_then(|b| decode(&b)) else {
+            return 0;
+        };
+        let before = self.vectors.len();
+        for (k, v) in seed {
+            self.vectors.entry(k).or_insert(v);
+        }
+        let added = self.vectors.len() - before;
+        self.dirty |= added > 0;
+        added
+    }
+
+    /// Writes exactly the vectors of `texts` to `path` (a seed file to ship), taking them
+    /// from the cache, so they must have been embedded first.
+    ///
+    /// # Errors
+    /// The I/O error, or `InvalidInput` when a text has no vector yet.
+    pub fn write_seed(&self, path: &Path, texts: &[&str]) -> std::io::Result<()> {
+        let mut keys: Vec<TextKey> = texts.iter().map(|t| key(t)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut entries = Vec::with_capacity(keys.len());
+        for k in &keys {
+            let v = self.vectors.get(k).ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "a text was never embedded",
+                )
+            })?;
+            entries.push((k, v));
+        }
+        write_file(path, &entries)
+    }
+
     /// Number of vectors held.
     pub fn len(&self) -> usize {
         self.vectors.len()
+    }
+
+    /// Whether the cache holds a vector for `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        self.vectors.contains_key(&key(text))
     }
 
     /// Whether the cache holds no vector.
@@ -122,28 +165,34 @@ impl VectorCache {
         if !self.dirty && self.used.len() == self.vectors.len() {
             return Ok(());
         }
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), unique()));
         let kept: Vec<(&TextKey, &Vector)> = self
             .vectors
             .iter()
             .filter(|(k, _)| self.used.contains(*k))
             .collect();
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        out.write_all(MAGIC)?;
-        out.write_all(&(kept.len() as u64).to_le_bytes())?;
-        for (k, v) in kept {
-            out.write_all(k)?;
-            for x in v.iter() {
-                out.write_all(&x.to_le_bytes())?;
-            }
-        }
-        out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, path)?;
+        write_file(path, &kept)?;
         self.dirty = false;
         Ok(())
     }
+}
+
+/// Writes entries to `path` atomically: a temporary file in the same folder, synced, then
+/// renamed over the old one.
+fn write_file(path: &Path, entries: &[(&TextKey, &Vector)]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".tmp-{}-{}", std::process::id(), unique()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+    out.write_all(MAGIC)?;
+    out.write_all(&(entries.len() as u64).to_le_bytes())?;
+    for (k, v) in entries {
+        out.write_all(*k)?;
+        for x in v.iter() {
+            out.write_all(&x.to_le_bytes())?;
+        }
+    }
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    std::fs::rename(&tmp, path)
 }
 
 /// The cache key of a text.
