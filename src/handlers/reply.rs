@@ -268,6 +268,8 @@ mod tests {
         a.emergency = Some(crate::safety::Emergency {
             flags: vec![],
             advice: "call ".repeat(2000),
+            first_aid: None,
+            crisis: false,
         });
         assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
     }
