@@ -116,11 +116,17 @@ pub fn open_library(config: &Config) -> anyhow::Result<(Store, Engine)> {
         Synonyms::parse(&bundle.synonyms).map_err(|(_, m)| anyhow::anyhow!("synonyms: {m}"))?;
     let articles = store.articles()?;
     let index = Index::build(&articles, synonyms)?;
-    Ok((store, Engine::new(index, safety(config))))
+    Ok((store, Engine::new(index, safety(config)?)))
 }
 
-fn safety(config: &Config) -> Safety {
-    Safety::new(&config.emergency_number, &config.crisis_line)
+/// The red-flag rules in CONTENT_DIR (or the bundled ones), with the configured numbers.
+fn safety(config: &Config) -> anyhow::Result<Safety> {
+    let safety = Safety::load(
+        &config.content_dir,
+        &config.emergency_number,
+        &config.crisis_line,
+    )?;
+    Ok(safety)
 }
 
 fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error {
@@ -146,7 +152,7 @@ fn ask(args: &AskArgs) -> anyhow::Result<ExitCode> {
                 let articles = engine.index.all_articles()?;
                 Engine::new(
                     Index::build_with(&articles, synonyms(&config)?, tuning)?,
-                    safety(&config),
+                    safety(&config)?,
                 )
             }
         }
@@ -192,7 +198,7 @@ pub fn corpus_engine(
     let articles = load_corpus(path)?;
     Ok(Engine::new(
         Index::build_with(&articles, synonyms(config)?, tuning)?,
-        safety(config),
+        safety(config)?,
     ))
 }
 
@@ -277,12 +283,16 @@ fn check_content() -> anyhow::Result<ExitCode> {
             let groups = Synonyms::parse(&bundle.synonyms)
                 .map(|s| s.len())
                 .unwrap_or(0);
+            let rules = crate::safety::load_rules(&config.content_dir)
+                .map(|r| r.rule_count())
+                .unwrap_or(0);
             println!(
-                "{}: ok: {} articles, {} tips, {} synonym groups",
+                "{}: ok: {} articles, {} tips, {} synonym groups, {} red-flag rules",
                 config.content_dir.display(),
                 bundle.articles.len(),
                 bundle.tips.len(),
-                groups
+                groups,
+                rules
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -1,5 +1,6 @@
 //! The bundled library on disk: `content/articles/<slug>.md`, `content/tips.toml` and
-//! `content/synonyms.toml`, parsed into validated [`Article`]s, [`Tip`]s and synonym groups.
+//! `content/synonyms.toml`, parsed into validated [`Article`]s, [`Tip`]s and synonym groups;
+//! `content/red-flags.toml` is checked too (see [`crate::safety`]).
 //!
 //! An article file starts with TOML front matter between `+++` lines, then a Markdown body.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
@@ -315,6 +316,9 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
             line,
             message,
         });
+    }
+    if let Err(e) = crate::safety::load_rules(dir) {
+        errors.push(e);
     }
     if errors.is_empty() {
         Ok(Bundle {

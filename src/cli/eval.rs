@@ -77,7 +77,7 @@ pub fn run(args: &EvalArgs) -> anyhow::Result<()> {
     let build = started.elapsed();
     let documents = index.len();
     drop(articles);
-    let engine = Engine::new(index, super::safety(&config));
+    let engine = Engine::new(index, super::safety(&config)?);
     let mut run_file = match &args.run {
         Some(path) => Some(std::io::BufWriter::new(
             std::fs::File::create(path)
