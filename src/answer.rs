@@ -1,10 +1,13 @@
 //! The answer engine: safety check, then search, then a question-focused summary, composed
 //! into one [`Answer`] that the CLI prints and the bot renders.
+//!
+//! An emergency's answer is the first-aid article mapped to its most urgent flag; a crisis
+//! answer suggests only articles from the supportive set.
 
 use serde::Serialize;
 
 use crate::safety::{Emergency, RedFlag, Safety};
-use crate::search::{Hit, Index, SearchError};
+use crate::search::{Hit, Index, Ranking, SearchError};
 use crate::summary;
 
 /// The one-line note that ends every answer.
@@ -99,45 +102,14 @@ impl Engine {
         let emergency = self.safety.check(question);
         let ranking = self.index.search(question, top.max(1))?;
         let top_hit = ranking.hits.first().cloned();
-        let mut hits = ranking.hits.into_iter();
-        let first = hits.next();
-        let best = match first {
-            Some(hit) if is_confident(&hit) => {
-                let article = self.index.article(&hit.slug)?;
-                let summary = match &article {
-                    Some(a) => summary::summarize(
-                        &a.body,
-                        a.summary.as_deref(),
-                        ranking.plan.summary_weights(),
-                    ),
-                    None => String::new(),
-                };
-                Some(Best {
-                    article: shown(&hit),
-                    summary,
-                })
+        let (best, related) = match &emergency {
+            Some(e) if e.crisis => self.supportive(&ranking, e.first_aid.as_deref(), top)?,
+            Some(e) => {
+                let (best, related) = self.ranked(&ranking, top)?;
+                self.with_first_aid(e, &ranking, best, related, top)?
             }
-            other => {
-                let related = other
-                    .into_iter()
-                    .chain(hits)
-                    .filter(|h| h.coverage >= MIN_SUGGESTION_COVERAGE)
-                    .map(|h| shown(&h))
-                    .take(top)
-                    .collect();
-                return Ok(Answer {
-                    question: question.to_owned(),
-                    emergency,
-                    best: None,
-                    related,
-                    top_hit,
-                });
-            }
+            None => self.ranked(&ranking, top)?,
         };
-        let related = hits
-            .map(|h| shown(&h))
-            .take(top.saturating_sub(1))
-            .collect();
         Ok(Answer {
             question: question.to_owned(),
             emergency,
@@ -145,6 +117,131 @@ impl Engine {
             related,
             top_hit,
         })
+    }
+
+    /// The best hit when it is confident, and the rest as related articles; without a
+    /// confident hit, the closest suggestions.
+    fn ranked(
+        &self,
+        ranking: &Ranking,
+        top: usize,
+    ) -> Result<(Option<Best>, Vec<Article>), SearchError> {
+        let mut hits = ranking.hits.iter();
+        match hits.next() {
+            Some(hit) if is_confident(hit) => {
+                let best = self.best(ranking, &hit.slug)?;
+                let related = hits.map(shown).take(top.saturating_sub(1)).collect();
+                Ok((best, related))
+            }
+            first => {
+                let related = first
+                    .into_iter()
+                    .chain(hits)
+                    .filter(|h| h.coverage >= MIN_SUGGESTION_COVERAGE)
+                    .map(shown)
+                    .take(top)
+                    .collect();
+                Ok((None, related))
+            }
+        }
+    }
+
+    /// Puts the first-aid article for the most urgent flag first, unless the ranked best is
+    /// already the article of one of the flags found.
+    fn with_first_aid(
+        &self,
+        emergency: &Emergency,
+        ranking: &Ranking,
+        best: Option<Best>,
+        mut related: Vec<Article>,
+        top: usize,
+    ) -> Result<(Option<Best>, Vec<Article>), SearchError> {
+        let right = |slug: &str| {
+            emergency
+                .flags
+                .iter()
+                .any(|f| self.safety.first_aid(*f) == Some(slug))
+        };
+        if best.as_ref().is_some_and(|b| right(&b.article.slug)) {
+            return Ok((best, related));
+        }
+        let Some(first_aid) = emergency.first_aid.as_deref() else {
+            return Ok((best, related));
+        };
+        let Some(aid) = self.best(ranking, first_aid)? else {
+            return Ok((best, related));
+        };
+        if let Some(old) = best {
+            related.insert(0, old.article);
+        }
+        related.retain(|a| a.slug != aid.article.slug);
+        related.truncate(top.saturating_sub(1));
+        Ok((Some(aid), related))
+    }
+
+    /// A crisis answer: only supportive articles, preferring a confident ranked one, then the
+    /// crisis flag's own article, then the rest in the supportive list's order.
+    fn supportive(
+        &self,
+        ranking: &Ranking,
+        mapped: Option<&str>,
+        top: usize,
+    ) -> Result<(Option<Best>, Vec<Article>), SearchError> {
+        let allowed = self.safety.supportive();
+        let is_allowed = |slug: &str| allowed.iter().any(|s| s == slug);
+        let ranked = ranking.hits.iter().filter(|h| is_allowed(&h.slug));
+        let mut order: Vec<&str> = ranked
+            .clone()
+            .filter(|h| is_confident(h))
+            .map(|h| h.slug.as_str())
+            .collect();
+        order.extend(mapped.filter(|m| is_allowed(m)));
+        order.extend(ranked.map(|h| h.slug.as_str()));
+        order.extend(allowed.iter().map(String::as_str));
+        let mut seen: Vec<&str> = Vec::new();
+        let mut best = None;
+        let mut related = Vec::new();
+        for slug in order {
+            if seen.contains(&slug) || seen.len() >= top.max(1) {
+                continue;
+            }
+            seen.push(slug);
+            let Some(found) = self.best(ranking, slug)? else {
+                seen.pop();
+                continue;
+            };
+            if best.is_none() {
+                best = Some(found);
+            } else {
+                related.push(found.article);
+            }
+        }
+        Ok((best, related))
+    }
+
+    /// `slug` as the answer, with its question-focused summary, if the index has it.
+    fn best(&self, ranking: &Ranking, slug: &str) -> Result<Option<Best>, SearchError> {
+        let Some(a) = self.index.article(slug)? else {
+            return Ok(None);
+        };
+        let score = ranking
+            .hits
+            .iter()
+            .find(|h| h.slug == slug)
+            .map_or(0.0, |h| h.score);
+        Ok(Some(Best {
+            summary: summary::summarize(
+                &a.body,
+                a.summary.as_deref(),
+                ranking.plan.summary_weights(),
+            ),
+            article: Article {
+                slug: a.slug,
+                title: a.title,
+                url: a.url,
+                score,
+            },
+        }))
     }
 }
 
