@@ -15,11 +15,13 @@ use crate::content::{Article, Tip};
 
 mod admin;
 mod audit;
+mod emergencies;
 mod preferences;
 mod subscriptions;
 mod usage;
 
 pub use audit::{ArticleChange, AuditEntry};
+pub use emergencies::DayFlags;
 pub use subscriptions::{DueEntry, Subscription};
 pub use usage::DayCount;
 
