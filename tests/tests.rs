@@ -4,6 +4,7 @@
 mod admin;
 mod bot;
 mod cli;
+mod emergencies;
 mod eval;
 mod fake_api_checks;
 mod frontend;
