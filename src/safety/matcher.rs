@@ -44,10 +44,10 @@ pub fn firings(rules: &Rules, text: &str) -> Vec<Firing> {
                     .collect();
                 // Framed as a whole, or each part framed on its own ("a seizure last month,
                 // how likely is another one").
-                let framed = analysis.framed(flag.flag, rule.named, &span)
+                let framed = analysis.framed(flag.flag, rule.named, &span, false)
                     || parts
                         .iter()
-                        .all(|p| analysis.framed(flag.flag, rule.named, p));
+                        .all(|p| analysis.framed(flag.flag, rule.named, p, true));
                 out.push(Firing {
                     flag: flag.flag,
                     words: words.join(" "),
@@ -233,7 +233,10 @@ impl<'a> Analysis<'a> {
 
     /// Whether a framing cue sets one part of a firing aside and no present-tense cue brings
     /// it back. A firing is set aside only when every part of it is.
-    fn framed(&self, flag: RedFlag, named: bool, span: &Range<usize>) -> bool {
+    ///
+    /// Cues inside `span` count only when `inside` is set: for one part of a firing ("face
+    /// swells when i eat"), not for a whole firing that tells a longer story.
+    fn framed(&self, flag: RedFlag, named: bool, span: &Range<usize>, inside: bool) -> bool {
         let frames = self
             .rules
             .frames
@@ -242,7 +245,7 @@ impl<'a> Analysis<'a> {
         let mut cues: Vec<Range<usize>> = Vec::new();
         let mut overridable = true;
         for frame in frames {
-            let near = self.near(frame, span);
+            let near = self.near(frame, span, inside);
             if !near.is_empty() && !frame.now_overrides {
                 overridable = false;
             }
@@ -251,18 +254,19 @@ impl<'a> Analysis<'a> {
         if cues.is_empty() {
             return false;
         }
-        let present = self.near(&self.rules.present, span);
+        let present = self.near(&self.rules.present, span, inside);
         let now = present.iter().any(|p| !cues.iter().any(|f| overlaps(f, p)));
         !(overridable && now)
     }
 
-    /// The cues of `frame` close enough to `span`: ending at most `before` words before it or
-    /// starting at most `after` words after it.
-    fn near(&self, frame: &Frame, span: &Range<usize>) -> Vec<Range<usize>> {
+    /// The cues of `frame` close enough to `span`: ending at most `before` words before it,
+    /// starting at most `after` words after it, or (with `inside`) overlapping it.
+    fn near(&self, frame: &Frame, span: &Range<usize>, inside: bool) -> Vec<Range<usize>> {
         self.spans(frame.cues, false)
             .into_iter()
             .filter(|c| {
-                (c.end <= span.start && span.start - c.end < frame.before)
+                (inside && overlaps(c, span))
+                    || (c.end <= span.start && span.start - c.end < frame.before)
                     || (c.start >= span.end && c.start - span.end < frame.after)
             })
             .collect()

@@ -14,6 +14,8 @@ use super::tokens::Token;
 pub enum Measure {
     /// An age below this many days.
     AgeUnder(f64),
+    /// An age of at least this many days.
+    AgeAtLeast(f64),
     /// A temperature of at least this many °C.
     TemperatureAtLeast(f64),
     /// A temperature below this many °C.
@@ -43,9 +45,15 @@ impl Measure {
         let unit = unit.unwrap_or("").to_lowercase();
         let wrong_unit = |want: &str| format!("`{key}`: the unit must be {want}, not {unit:?}");
         match key {
-            "age_under" => age_unit(&unit)
-                .map(|days| Self::AgeUnder(value * days))
-                .ok_or_else(|| wrong_unit("days, weeks, months or years")),
+            "age_under" | "age_at_least" => {
+                let days =
+                    age_unit(&unit).ok_or_else(|| wrong_unit("days, weeks, months or years"))?;
+                Ok(if key == "age_under" {
+                    Self::AgeUnder(value * days)
+                } else {
+                    Self::AgeAtLeast(value * days)
+                })
+            }
             "temperature_at_least" | "temperature_under" => {
                 let celsius = match unit.as_str() {
                     "c" => value,
@@ -80,6 +88,7 @@ impl Measure {
         };
         match self {
             Self::AgeUnder(days) => pick(&readings.ages, &|v| v < days),
+            Self::AgeAtLeast(days) => pick(&readings.ages, &|v| v >= days),
             Self::TemperatureAtLeast(c) => pick(&readings.temperatures, &|v| v >= c - 1e-9),
             Self::TemperatureUnder(c) => pick(&readings.temperatures, &|v| v < c),
             Self::LastingAtLeast(m) => pick(&readings.durations, &|v| v >= m - 1e-9),

@@ -92,4 +92,9 @@ fn measures_parse_amounts_with_units() {
     assert!((c - 38.0).abs() < 0.01);
     assert!(Measure::parse("lasting_at_least", "5 parsecs").is_err());
     assert!(Measure::parse("count_at_least", "6").is_ok());
+    assert_eq!(
+        Measure::parse("age_at_least", "14 years"),
+        Ok(Measure::AgeAtLeast(14.0 * 365.25))
+    );
+    assert!(Measure::parse("count_under", "93 C").is_err());
 }
