@@ -11,4 +11,5 @@ mod frontend;
 mod library;
 mod quality;
 mod tips;
+mod triage;
 mod util;
