@@ -9,7 +9,7 @@ use super::RedFlag;
 use super::measures::Measure;
 use super::rules::{
     Body, DEFAULT_WITHIN, FlagRules, Frame, MIN_FUZZY_LEN, Negation, Piece, Rule, Rules,
-    RulesError, Term, line_of,
+    RulesError, Term, TermSet, line_of,
 };
 use super::schema::{File, FlagFile, FrameFile};
 use super::tokens;
@@ -46,8 +46,8 @@ impl<'a> Compiler<'a> {
         for (name, terms) in &file.concepts {
             let except = file.except.get(name).map_or(&[][..], Vec::as_slice);
             concepts[self.ids[name]] = Body::Terms {
-                terms: self.terms(terms)?,
-                except: self.terms(except)?,
+                terms: TermSet::new(self.terms(terms)?),
+                except: TermSet::new(self.terms(except)?),
             };
         }
         for (name, spec) in &file.except {
@@ -274,7 +274,7 @@ impl<'a> Compiler<'a> {
             let Body::Terms { terms, except } = body else {
                 return Vec::new();
             };
-            let pieces = terms.iter().chain(except).flatten();
+            let pieces = terms.terms.iter().chain(&except.terms).flatten();
             pieces
                 .filter_map(|p| match p {
                     Piece::Ref(id) => Some(*id),

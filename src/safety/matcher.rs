@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::RedFlag;
 use super::measures;
-use super::rules::{Body, Frame, MIN_FUZZY_LEN, Piece, Rule, Rules, Term};
+use super::rules::{Body, Frame, MIN_FUZZY_LEN, Piece, Rule, Rules, Term, TermSet};
 use super::tokens::{Token, tokenize};
 
 /// One rule that fired on a message.
@@ -29,6 +29,9 @@ struct Analysis<'a> {
     /// Words like "not" that belong to a matched phrase ("can not breathe", "won't stop"),
     /// and so negate nothing after them.
     consumed: Vec<bool>,
+    /// concept -> every span, and the spans no negation reaches.
+    all: Vec<Vec<Range<usize>>>,
+    positive: Vec<Vec<Range<usize>>>,
 }
 
 /// Every firing in `text`, in rule-file order.
@@ -67,6 +70,8 @@ impl<'a> Analysis<'a> {
             rules,
             ends: vec![Vec::new(); rules.concepts.len()],
             consumed: vec![false; tokens.len()],
+            all: Vec::new(),
+            positive: Vec::new(),
             tokens,
         };
         for &id in &rules.order {
@@ -88,7 +93,32 @@ impl<'a> Analysis<'a> {
             analysis.ends[id] = by_start;
         }
         analysis.mark_consumed();
+        analysis.collect_spans();
         analysis
+    }
+
+    /// Lists each concept's spans once, with and without the negated ones (numbers are never
+    /// negated).
+    fn collect_spans(&mut self) {
+        let breaks: Vec<bool> = (0..self.tokens.len()).map(|p| self.breaks_at(p)).collect();
+        let negated: Vec<bool> = (0..self.tokens.len())
+            .map(|p| self.negated(p, &breaks))
+            .collect();
+        for (id, by_start) in self.ends.iter().enumerate() {
+            let spans: Vec<Range<usize>> = by_start
+                .iter()
+                .enumerate()
+                .flat_map(|(start, ends)| ends.iter().map(move |&end| start..end))
+                .collect();
+            let negatable = matches!(self.rules.concepts[id], Body::Terms { .. });
+            let positive = spans
+                .iter()
+                .filter(|s| !(negatable && negated[s.start]))
+                .cloned()
+                .collect();
+            self.all.push(spans);
+            self.positive.push(positive);
+        }
     }
 
     /// Marks the negation words inside matches of terms that spell one out.
@@ -103,10 +133,15 @@ impl<'a> Analysis<'a> {
                 t.iter()
                     .any(|p| matches!(p, Piece::Stem(s) if words.contains(s)))
             };
-            for term in terms.iter().filter(negative) {
-                for span in self.term_spans(std::slice::from_ref(term)) {
-                    for i in span {
-                        consumed[i] |= words.contains(&self.tokens[i].stem);
+            for term in terms.terms.iter().filter(negative) {
+                for start in 0..self.tokens.len() {
+                    for end in self.term_ends(term, start) {
+                        let matched = consumed[start..end]
+                            .iter_mut()
+                            .zip(&self.tokens[start..end]);
+                        for (flag, token) in matched {
+                            *flag |= words.contains(&token.stem);
+                        }
                     }
                 }
             }
@@ -115,10 +150,10 @@ impl<'a> Analysis<'a> {
     }
 
     /// Every span where any of `terms` matches.
-    fn term_spans(&self, terms: &[Term]) -> Vec<Range<usize>> {
+    fn term_spans(&self, terms: &TermSet) -> Vec<Range<usize>> {
         let mut out = Vec::new();
-        for start in 0..self.tokens.len() {
-            for term in terms {
+        for (start, token) in self.tokens.iter().enumerate() {
+            for term in terms.starting_at(&token.stem) {
                 for end in self.term_ends(term, start) {
                     out.push(start..end);
                 }
@@ -129,51 +164,55 @@ impl<'a> Analysis<'a> {
 
     /// Where `term` can end if it starts at `start`.
     fn term_ends(&self, term: &Term, start: usize) -> Vec<usize> {
-        let mut at = vec![start];
-        for piece in term {
+        let mut pieces = term.iter();
+        let mut at = Vec::new();
+        if let Some(first) = pieces.next() {
+            // Most terms fail on their first word: decide that without allocating.
+            self.piece_ends(first, start, &mut at);
+        }
+        for piece in pieces {
+            if at.is_empty() {
+                break;
+            }
             let mut next = Vec::new();
             for &pos in &at {
-                let Some(token) = self.tokens.get(pos) else {
-                    continue;
-                };
-                match piece {
-                    Piece::Stem(stem) if token.stem == *stem => next.push(pos + 1),
-                    Piece::Exact(w) if token.raw == *w => next.push(pos + 1),
-                    Piece::Prefix(p) if token.raw.starts_with(p.as_str()) => next.push(pos + 1),
-                    Piece::Fuzzy(stem) if fuzzy_equal(&token.stem, stem) => next.push(pos + 1),
-                    Piece::Any if !self.rules.negation.words.contains(&token.stem) => {
-                        next.push(pos + 1);
-                    }
-                    Piece::Ref(id) => next.extend(self.ends[*id][pos].iter().copied()),
-                    _ => {}
-                }
+                self.piece_ends(piece, pos, &mut next);
             }
             next.sort_unstable();
             next.dedup();
-            if next.is_empty() {
-                return next;
-            }
             at = next;
         }
         at
     }
 
-    /// Spans of `concept`, optionally without the negated ones (numbers are never negated).
-    fn spans(&self, concept: usize, drop_negated: bool) -> Vec<Range<usize>> {
-        let drop_negated =
-            drop_negated && matches!(self.rules.concepts[concept], Body::Terms { .. });
-        let mut out = Vec::new();
-        for (start, ends) in self.ends[concept].iter().enumerate() {
-            if drop_negated && !ends.is_empty() && self.negated(start) {
-                continue;
-            }
-            out.extend(ends.iter().map(|&end| start..end));
+    /// Pushes where `piece` ends if it starts at `pos`.
+    fn piece_ends(&self, piece: &Piece, pos: usize, out: &mut Vec<usize>) {
+        let Some(token) = self.tokens.get(pos) else {
+            return;
+        };
+        match piece {
+            Piece::Stem(stem) if token.stem == *stem => out.push(pos + 1),
+            Piece::Exact(w) if token.raw == *w => out.push(pos + 1),
+            Piece::Prefix(p) if token.raw.starts_with(p.as_str()) => out.push(pos + 1),
+            Piece::Fuzzy(stem) if fuzzy_equal(&token.stem, stem) => out.push(pos + 1),
+            Piece::Any if !self.rules.negation.words.contains(&token.stem) => out.push(pos + 1),
+            Piece::Ref(id) => out.extend(self.ends[*id][pos].iter().copied()),
+            _ => {}
         }
-        out
     }
 
-    /// Whether a negation cue reaches the word at `start`.
-    fn negated(&self, start: usize) -> bool {
+    /// Spans of `concept`, optionally without the negated ones.
+    fn spans(&self, concept: usize, drop_negated: bool) -> &[Range<usize>] {
+        if drop_negated {
+            &self.positive[concept]
+        } else {
+            &self.all[concept]
+        }
+    }
+
+    /// Whether a negation cue reaches the word at `start`; `breaks` marks the words that end
+    /// a cue's reach.
+    fn negated(&self, start: usize, breaks: &[bool]) -> bool {
         let n = &self.rules.negation;
         let lo = start.saturating_sub(n.reach + 3);
         (lo..start).any(|cue_start| {
@@ -186,7 +225,7 @@ impl<'a> Analysis<'a> {
                             .tokens
                             .get(cue_end)
                             .is_none_or(|t| !n.not_before.contains(&t.stem))
-                        && !(cue_end..start).any(|b| self.breaks_at(b))
+                        && !breaks[cue_end..start].iter().any(|b| *b)
                 })
             })
         })
@@ -199,8 +238,12 @@ impl<'a> Analysis<'a> {
 
     /// Every window where `rule` fires, with the span of each of its concepts.
     fn windows(&self, rule: &Rule) -> Vec<(Range<usize>, Vec<Range<usize>>)> {
-        let parts: Vec<Vec<Range<usize>>> = rule.all.iter().map(|&c| self.spans(c, true)).collect();
-        let mut starts: Vec<usize> = parts.iter().flatten().map(|s| s.start).collect();
+        let parts: Vec<&[Range<usize>]> = rule.all.iter().map(|&c| self.spans(c, true)).collect();
+        let mut starts: Vec<usize> = parts
+            .iter()
+            .flat_map(|p| p.iter())
+            .map(|s| s.start)
+            .collect();
         starts.sort_unstable();
         starts.dedup();
         let mut out: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
@@ -263,12 +306,13 @@ impl<'a> Analysis<'a> {
     /// starting at most `after` words after it, or (with `inside`) overlapping it.
     fn near(&self, frame: &Frame, span: &Range<usize>, inside: bool) -> Vec<Range<usize>> {
         self.spans(frame.cues, false)
-            .into_iter()
+            .iter()
             .filter(|c| {
                 (inside && overlaps(c, span))
                     || (c.end <= span.start && span.start - c.end < frame.before)
                     || (c.start >= span.end && c.start - span.end < frame.after)
             })
+            .cloned()
             .collect()
     }
 }

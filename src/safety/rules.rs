@@ -6,6 +6,8 @@
 //! starting with `word`, `word~` also a one-letter slip in it ("siezure"), `_` any one word
 //! and `@name` any term of another concept or measure.
 
+use std::collections::HashMap;
+
 use super::RedFlag;
 use super::compile::Compiler;
 use super::measures::Measure;
@@ -38,10 +40,40 @@ pub(super) enum Piece {
 
 pub(super) type Term = Vec<Piece>;
 
+/// Terms indexed by the stem they start with, so a word is tried only against terms that can
+/// start there.
+#[derive(Debug, Clone, Default)]
+pub(super) struct TermSet {
+    pub terms: Vec<Term>,
+    by_stem: HashMap<String, Vec<usize>>,
+    /// Terms that start with anything but a plain stem.
+    rest: Vec<usize>,
+}
+
+impl TermSet {
+    pub fn new(terms: Vec<Term>) -> Self {
+        let mut set = Self::default();
+        for (i, term) in terms.iter().enumerate() {
+            match term.first() {
+                Some(Piece::Stem(stem)) => set.by_stem.entry(stem.clone()).or_default().push(i),
+                _ => set.rest.push(i),
+            }
+        }
+        set.terms = terms;
+        set
+    }
+
+    /// The terms that may match a word with this stem.
+    pub fn starting_at<'s>(&'s self, stem: &str) -> impl Iterator<Item = &'s Term> {
+        let by_stem = self.by_stem.get(stem).map_or(&[][..], Vec::as_slice);
+        by_stem.iter().chain(&self.rest).map(|&i| &self.terms[i])
+    }
+}
+
 /// What a concept matches: terms minus exceptions, or a measure.
 #[derive(Debug, Clone)]
 pub(super) enum Body {
-    Terms { terms: Vec<Term>, except: Vec<Term> },
+    Terms { terms: TermSet, except: TermSet },
     Measure(Measure),
 }
 
