@@ -12,7 +12,7 @@ use serde::Deserialize;
 /// Highest share of look-alikes that may be flagged.
 const MAX_FALSE_ALARM_RATE: f64 = 0.05;
 /// The corpus halves, each written by a different writer.
-const HALVES: &[&str] = &["a.toml"];
+const HALVES: &[&str] = &["a.toml", "b.toml"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
