@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::util::fake_api::BOT_USERNAME;
-use crate::util::{assert_nothing_rejected, bot_with_fake_api as bot};
+use crate::util::fake_api::{BOT_USERNAME, FakeBotApi};
+use crate::util::{BotProcess, assert_nothing_rejected, bot_with_fake_api as bot};
 
 const WAIT: Duration = Duration::from_secs(20);
 const USER: i64 = 3003;
@@ -67,15 +67,21 @@ async fn crisis_messages_get_the_crisis_line_and_only_supportive_reading() {
     assert_nothing_rejected(&api);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn inline_emergencies_show_the_advice_first() {
-    let (api, bot) = bot().await;
-    api.push_inline_query(USER, "my dad's face is drooping on one side");
+/// The results the bot gives for an inline query.
+async fn inline_results(api: &FakeBotApi, bot: &BotProcess, query: &str) -> Vec<Value> {
+    api.clear_records();
+    api.push_inline_query(USER, query);
     let call = api
         .wait_for_call("answerInlineQuery", WAIT)
         .await
         .unwrap_or_else(|| panic!("log:\n{}", bot.log()));
-    let results = call.params["results"].as_array().expect("results");
+    call.params["results"].as_array().cloned().expect("results")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn inline_emergencies_show_the_advice_first() {
+    let (api, bot) = bot().await;
+    let results = inline_results(&api, &bot, "my dad's face is drooping on one side").await;
     assert_eq!(results[0]["id"], "emergency", "{results:?}");
     assert_eq!(results[1]["id"], "stroke-signs", "{results:?}");
     let advice = results[0]["input_message_content"]["message_text"]
@@ -86,13 +92,7 @@ async fn inline_emergencies_show_the_advice_first() {
         "{advice}"
     );
 
-    api.clear_records();
-    api.push_inline_query(USER, "i want to kill myself");
-    let call = api
-        .wait_for_call("answerInlineQuery", WAIT)
-        .await
-        .unwrap_or_else(|| panic!("log:\n{}", bot.log()));
-    let results = call.params["results"].as_array().expect("results");
+    let results = inline_results(&api, &bot, "i want to kill myself").await;
     assert_eq!(results[0]["id"], "emergency", "{results:?}");
     for r in &results[1..] {
         let slug = r["id"].as_str().unwrap_or_default();
