@@ -77,7 +77,7 @@ fn build_engine(
     namespace: &str,
 ) -> anyhow::Result<Engine> {
     let index = Index::build_with(articles, bundle.synonyms.clone(), tuning)?;
-    let engine = Engine::new(index, safety(config))
+    let engine = Engine::new(index, safety(config, bundle))
         .with_gate(bundle.gate.clone())
         .with_small_talk(bundle.small_talk.clone())
         .with_numbers(&config.emergency_number, &config.crisis_line);
@@ -174,9 +174,14 @@ pub fn texts_to_embed(articles: &[Article], off_topic: &[String]) -> Vec<String>
         .collect()
 }
 
-/// The safety checks, worded with the configured emergency number and crisis line.
-pub fn safety(config: &Config) -> Safety {
-    Safety::new(&config.emergency_number, &config.crisis_line)
+/// The content folder's red-flag rules, worded with the configured emergency number and
+/// crisis line.
+pub fn safety(config: &Config, bundle: &Bundle) -> Safety {
+    Safety::with_rules(
+        bundle.red_flags.clone(),
+        &config.emergency_number,
+        &config.crisis_line,
+    )
 }
 
 fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error {

@@ -121,11 +121,12 @@ fn check_content() -> anyhow::Result<ExitCode> {
         Ok(bundle) => {
             let groups = bundle.synonyms.len();
             println!(
-                "{}: ok: {} articles, {} tips, {} synonym groups",
+                "{}: ok: {} articles, {} tips, {} synonym groups, {} red-flag rules",
                 config.content_dir.display(),
                 bundle.articles.len(),
                 bundle.tips.len(),
-                groups
+                groups,
+                bundle.red_flags.rule_count()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -19,6 +19,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::gate::{self, Gate};
+use crate::safety;
 use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
@@ -108,6 +109,8 @@ pub struct Bundle {
     pub gate: Gate,
     /// The replies in `small-talk.toml` (the bundled copy when the folder has none).
     pub small_talk: SmallTalk,
+    /// The red-flag rules in `red-flags.toml` (the bundled copy when the folder has none).
+    pub red_flags: std::sync::Arc<crate::safety::Rules>,
     /// Known off-topic messages from `off-topic.toml` (the bundled copy when the folder has
     /// none): a question closer to one of them than to any article is turned away.
     pub off_topic: Vec<String>,
@@ -164,8 +167,18 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
     );
-    match (synonyms, gate, small_talk, off_topic) {
-        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => {
+    let red_flags = keep(
+        &mut errors,
+        load_data(dir, safety::RULES_FILE, safety::BUNDLED_RULES, |t| {
+            safety::Rules::parse(t)
+                .map(std::sync::Arc::new)
+                .map_err(|e| (e.line, e.message))
+        }),
+    );
+    match (synonyms, gate, small_talk, off_topic, red_flags) {
+        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic), Some(red_flags))
+            if errors.is_empty() =>
+        {
             Ok(Bundle {
                 articles,
                 tips,
@@ -173,6 +186,7 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
                 gate,
                 small_talk,
                 off_topic,
+                red_flags,
             })
         }
         _ => Err(errors),

@@ -9,6 +9,7 @@
 mod admin;
 mod articles;
 mod audit;
+mod emergencies;
 mod feedback;
 mod preferences;
 mod subscriptions;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use articles::{Origin, StoredArticle, SyncReport};
 pub use audit::{ArticleChange, AuditEntry};
+pub use emergencies::DayFlags;
 pub use feedback::{Feedback, Unanswered};
 pub use preferences::SeenTips;
 pub use subscriptions::{DueEntry, Subscription};

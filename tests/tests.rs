@@ -4,6 +4,7 @@
 mod admin;
 mod bot;
 mod cli;
+mod emergencies;
 mod encoder;
 mod eval;
 mod fake_api_checks;
@@ -11,4 +12,5 @@ mod frontend;
 mod library;
 mod quality;
 mod tips;
+mod triage;
 mod util;

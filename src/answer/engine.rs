@@ -108,6 +108,7 @@ impl Engine {
         answer.related = shown
             .take(top.saturating_sub(usize::from(answers)))
             .collect();
+        self.triage(&mut answer, &ranking, top)?;
         answer.ranking = Some(ranking);
         Ok(answer)
     }

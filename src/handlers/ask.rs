@@ -6,6 +6,8 @@ use teloxide::types::Me;
 use super::{Deps, HandlerResult, reply, send_html};
 use crate::answer;
 use crate::handlers::TgBot;
+use crate::safety::Emergency;
+use crate::store::Store;
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -93,6 +95,9 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
     }
+    if let Some(e) = &answer.emergency {
+        record_emergency(store, e);
+    }
     if !answer.answered()
         && answer.small_talk.is_none()
         && let Err(err) = store.record_unanswered(&question)
@@ -106,4 +111,14 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         reply::answer_keyboard(&answer),
     )
     .await
+}
+
+/// Counts each red flag of `emergency` for today's `/stats`, anonymously.
+pub fn record_emergency(store: &Store, emergency: &Emergency) {
+    let today = chrono::Utc::now().date_naive();
+    for flag in &emergency.flags {
+        if let Err(err) = store.record_emergency(today, flag.id()) {
+            log::warn!("could not count an emergency flag: {err}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use teloxide::utils::html::{bold, escape, italic, link};
 
 use super::{HandlerResult, send_html};
 use crate::answer::{Answer, DISCLAIMER};
+use crate::safety::Emergency;
 use crate::text::clip;
 
 /// Telegram's limit on one message's text, in characters.
@@ -20,11 +21,7 @@ const MAX_BUTTON_CHARS: usize = 60;
 pub fn answer_html(answer: &Answer) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &answer.emergency {
-        parts.push(format!(
-            "🚨 {} {}",
-            bold("This may be an emergency."),
-            escape(&e.advice)
-        ));
+        parts.push(emergency_html(e));
     }
     if let Some(reply) = &answer.small_talk {
         return escape(&reply.text);
@@ -55,11 +52,26 @@ pub fn answer_html(answer: &Answer) -> String {
     fit(parts)
 }
 
-/// Buttons under an answer: feedback on the best article, then related articles, or the
-/// plausible "did you mean" suggestions when there is no answer.
+/// Emergency advice as the first paragraph of a reply.
+pub fn emergency_html(e: &Emergency) -> String {
+    if e.crisis {
+        // Someone in crisis needs warmth before anything else, not an alarm.
+        format!("💛 {}", escape(&e.advice))
+    } else {
+        format!(
+            "🚨 {} {}",
+            bold("This may be an emergency."),
+            escape(&e.advice)
+        )
+    }
+}
+
+/// Buttons under an answer: feedback on the best article (never on a crisis reply), then
+/// related articles, or the plausible "did you mean" suggestions when there is no answer.
 pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
-    if let Some(best) = &answer.best {
+    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
+    if let Some(best) = answer.best.as_ref().filter(|_| !crisis) {
         rows.push(vec![
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
             InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
@@ -274,8 +286,20 @@ mod tests {
         a.emergency = Some(crate::safety::Emergency {
             flags: vec![],
             advice: "call ".repeat(2000),
+            first_aid: None,
+            crisis: false,
         });
         assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
+    }
+
+    #[test]
+    fn crisis_replies_lead_warmly_and_ask_for_no_feedback() {
+        let mut a = answer("Suicidal thoughts", "You are not alone.");
+        a.emergency = Safety::new("112", "Samaritans 116 123").check("i want to end my life");
+        assert!(answer_html(&a).starts_with("💛"), "{}", answer_html(&a));
+        let k = answer_keyboard(&a).unwrap();
+        assert!(!format!("{k:?}").contains("👍"), "{k:?}");
+        assert_eq!(k.inline_keyboard.len(), 1, "only the related article");
     }
 
     #[test]
