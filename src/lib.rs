@@ -19,6 +19,7 @@
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
+//! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
@@ -53,3 +54,4 @@ pub mod summary;
 pub mod synonyms;
 pub mod text;
 pub mod tips;
+pub mod topics;

@@ -3,6 +3,7 @@
 
 mod admin;
 mod bot;
+mod browse;
 mod cli;
 mod encoder;
 mod eval;
