@@ -117,7 +117,18 @@ pub fn load_corpus(path: &Path) -> anyhow::Result<Vec<Article>> {
 
 fn check_content() -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
-    match content::load_dir(&config.content_dir) {
+    let dir = &config.content_dir;
+    // The bot starts without these rules (a growing library still runs); a finished one
+    // must meet them.
+    let loaded = content::load_dir(dir).and_then(|bundle| {
+        let gaps = content::categories::gaps(&bundle.articles, &bundle.categories, dir);
+        if gaps.is_empty() {
+            Ok(bundle)
+        } else {
+            Err(gaps)
+        }
+    });
+    match loaded {
         Ok(bundle) => {
             let groups = bundle.synonyms.len();
             println!(
