@@ -10,6 +10,7 @@ mod eval;
 mod fake_api_checks;
 mod frontend;
 mod library;
+mod links;
 mod quality;
 mod tips;
 mod util;
