@@ -129,6 +129,14 @@ async fn topics_lead_to_a_category_an_article_and_its_next_one_all_in_place() {
     assert_eq!(data_of(&card, "◀ Previous"), back.encode());
     let topic_again = press(&api, &card, &data_of(&card, "More in Teeth and mouth")).await;
     assert_eq!(topic_again.text, topic.text);
+
+    let in_menu = api.calls().iter().any(|c| {
+        c.method == "setMyCommands"
+            && c.params["commands"]
+                .as_array()
+                .is_some_and(|list| list.iter().any(|cmd| cmd["command"] == "topics"))
+    });
+    assert!(in_menu, "/topics is not in the command menu");
     assert_nothing_rejected(&api);
 }
 
