@@ -17,6 +17,8 @@ pub enum Command {
     Help,
     /// Ask a health question, e.g. /ask how long does a cold last
     Ask(String),
+    /// Browse articles by topic.
+    Topics,
     /// Get a health tip now.
     Tip,
     /// Daily tip, e.g. /subscribe 07:30 Europe/Berlin
@@ -37,7 +39,7 @@ pub enum Command {
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase", description = "Admin commands:")]
 pub enum AdminCommand {
-    /// Add an article: /add <title>, then url, optional "tags:" line and body.
+    /// Add an article: /add <title>, then url, optional "tags:" and "category:" lines, body.
     Add(String),
     /// Edit an article: /edit <slug>
     Edit(String),

@@ -6,6 +6,7 @@
 
 pub mod admin;
 mod ask;
+mod browse;
 mod callback;
 mod inline;
 pub mod reply;
@@ -94,6 +95,7 @@ async fn on_command(bot: TgBot, msg: Message, cmd: Command, deps: Deps) -> Handl
         Command::Start(payload) => start::start(bot, msg, &payload, &deps).await,
         Command::Help => start::help(bot, msg).await,
         Command::Ask(question) => ask::ask(bot, msg, &question, &deps).await,
+        Command::Topics => browse::topics(bot, msg, &deps).await,
         Command::Privacy => start::privacy(bot, msg).await,
         Command::Forget => start::forget(bot, msg, &deps).await,
         cmd @ (Command::Tip

@@ -19,8 +19,10 @@
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
+//! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`links`]: checking that the library's links still lead somewhere (`check-links`).
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -43,6 +45,7 @@ pub mod flood;
 pub mod gate;
 pub mod handlers;
 pub mod library;
+pub mod links;
 pub mod ranker;
 pub mod safety;
 pub mod search;
@@ -53,3 +56,4 @@ pub mod summary;
 pub mod synonyms;
 pub mod text;
 pub mod tips;
+pub mod topics;

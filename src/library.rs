@@ -93,7 +93,8 @@ impl Library {
         let live = self.live()?;
         check_title_free(&live, &draft.title, None)?;
         let slug = unique_slug(&draft.title, |s| live.contains_key(s));
-        let article = draft.into_article(slug);
+        let mut article = draft.into_article(slug);
+        article.category = self.category(article.category.as_deref())?;
         article.validate().map_err(LibraryError::Invalid)?;
         self.write(
             vec![article.clone()],
@@ -104,7 +105,8 @@ impl Library {
         Ok(article)
     }
 
-    /// Replaces an article's title, url, tags and body, keeping its slug and sources.
+    /// Replaces an article's title, url, tags and body (and its category, when the draft
+    /// names one), keeping its slug and sources.
     ///
     /// # Errors
     /// [`LibraryError::NotFound`], [`LibraryError::Invalid`], or a storage error.
@@ -116,10 +118,13 @@ impl Library {
             .ok_or_else(|| LibraryError::NotFound(slug.to_owned()))?;
         check_title_free(&live, &draft.title, Some(slug))?;
         let mut article = draft.into_article(slug.to_owned());
-        // An edit replaces what the form carries; where the article belongs, what kind it is
-        // and the questions it answers stay.
+        // An edit replaces what the form carries; its sources, what kind it is and the
+        // questions it answers stay, and so does its category unless the form names one.
         article.sources.clone_from(&old.sources);
-        article.category.clone_from(&old.category);
+        article.category = match self.category(article.category.as_deref())? {
+            Some(id) => Some(id),
+            None => old.category.clone(),
+        };
         article.kind = old.kind;
         article.questions.clone_from(&old.questions);
         // A hand-written summary describes the old body; keep it only if the body is the same.
@@ -184,10 +189,11 @@ impl Library {
         let (incoming, mut problems) = transfer::parse_lenient(file_name, bytes);
         let _guard = lock();
         let live = self.live()?;
-        let plan = transfer::plan(&live, incoming).unwrap_or_else(|more| {
-            problems.extend(more);
-            Vec::new()
-        });
+        let plan =
+            transfer::plan(&live, incoming, self.engine.categories()).unwrap_or_else(|more| {
+                problems.extend(more);
+                Vec::new()
+            });
         if !problems.is_empty() {
             problems.sort_by_key(|p| p.line);
             return Err(LibraryError::Rejected(problems));
@@ -223,6 +229,23 @@ impl Library {
         let mut articles = self.store.articles()?;
         articles.sort_by(|a, b| a.slug.cmp(&b.slug));
         Ok(export_jsonl(&articles))
+    }
+
+    /// The id of the category an admin typed (an id or a name, in any case).
+    ///
+    /// # Errors
+    /// [`LibraryError::Invalid`] naming the known ids, for a category not in the list.
+    fn category(&self, typed: Option<&str>) -> Result<Option<String>, LibraryError> {
+        let Some(typed) = typed else {
+            return Ok(None);
+        };
+        let categories = self.engine.categories();
+        match categories.find(typed) {
+            Some(c) => Ok(Some(c.id.clone())),
+            None => Err(LibraryError::Invalid(
+                categories.check(Some(typed)).err().unwrap_or_default(),
+            )),
+        }
     }
 
     fn live(&self) -> Result<HashMap<String, Article>, StoreError> {

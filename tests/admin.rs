@@ -555,7 +555,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
     let mut admin = Chat::new(&api, ADMIN);
     let step = admin.say("/add").await;
     assert!(
-        step.text.contains("Step 1/3"),
+        step.text.contains("Step 1/4"),
         "{}\n{}",
         step.text,
         bot.log()
@@ -566,7 +566,11 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
     let step = admin
         .say("https://www.aao.org/eye-health/diseases/what-is-photokeratitis")
         .await;
-    assert!(step.text.contains("Step 3/3"), "{}", step.text);
+    assert!(step.text.contains("Step 3/4"), "{}", step.text);
+    let wrong = admin.say("eyeballs").await;
+    assert!(wrong.text.contains("eyes-ears"), "{}", wrong.text);
+    let step = admin.say("Eyes, ears, nose and throat").await;
+    assert!(step.text.contains("Step 4/4"), "{}", step.text);
     let preview = admin
         .say("tags: eyes\nPhotokeratitis is sunburn of the eye from snow glare.")
         .await;
@@ -597,6 +601,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
         "{}",
         answer.text
     );
+    assert_eq!(button(&answer, "m:"), "m:eyes-ears");
 
     admin.say("/add").await;
     let cancelled = admin.say("/cancel").await;

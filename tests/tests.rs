@@ -3,6 +3,7 @@
 
 mod admin;
 mod bot;
+mod browse;
 mod cli;
 mod emergencies;
 mod encoder;
@@ -10,6 +11,7 @@ mod eval;
 mod fake_api_checks;
 mod frontend;
 mod library;
+mod links;
 mod quality;
 mod tips;
 mod triage;

@@ -7,7 +7,7 @@ use super::{
     Answer, Best, MIN_SUGGESTION_COSINE, MIN_SUGGESTION_COVERAGE, Suggestion, fill_placeholders,
     is_confident,
 };
-use crate::content::Article;
+use crate::content::{Article, Categories};
 use crate::dense::{Entry, article_texts};
 use crate::gate::Gate;
 use crate::ranker::{self, Candidate, RankError, Ranking, Semantic};
@@ -26,6 +26,8 @@ pub struct Engine {
     pub gate: Gate,
     pub safety: Safety,
     pub small_talk: SmallTalk,
+    /// The browsing categories: answers and article cards name their article's category.
+    categories: Categories,
     /// The configured emergency number and crisis line, for article placeholders.
     numbers: Arc<(String, String)>,
 }
@@ -39,6 +41,7 @@ impl Engine {
             gate: Gate::bundled(),
             safety,
             small_talk: SmallTalk::bundled(),
+            categories: Categories::bundled(),
             numbers: Arc::default(),
         }
     }
@@ -59,6 +62,17 @@ impl Engine {
     pub fn with_small_talk(mut self, small_talk: SmallTalk) -> Self {
         self.small_talk = small_talk;
         self
+    }
+
+    /// Uses these browsing categories.
+    pub fn with_categories(mut self, categories: Categories) -> Self {
+        self.categories = categories;
+        self
+    }
+
+    /// The browsing categories, in display order.
+    pub fn categories(&self) -> &Categories {
+        &self.categories
     }
 
     /// Fills `{{EMERGENCY_NUMBER}}` and `{{CRISIS_LINE}}` in article text with these.

@@ -3,7 +3,7 @@
 use teloxide::prelude::*;
 use teloxide::types::Me;
 
-use super::{Deps, HandlerResult, reply, send_html};
+use super::{Deps, HandlerResult, browse, reply, send_html};
 use crate::answer;
 use crate::handlers::TgBot;
 use crate::safety::Emergency;
@@ -104,13 +104,15 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record an unanswered question: {err}");
     }
-    send_html(
-        &bot,
-        msg.chat.id,
-        reply::answer_html(&answer),
-        reply::answer_keyboard(&answer),
-    )
-    .await
+    // The category button is a convenience: a store hiccup must not cost the answer.
+    let category = best.and_then(|slug| {
+        browse::category_of(deps, slug).unwrap_or_else(|err| {
+            log::warn!("could not look up the category of {slug}: {err:#}");
+            None
+        })
+    });
+    let keyboard = reply::with_category(reply::answer_keyboard(&answer), category.as_ref());
+    send_html(&bot, msg.chat.id, reply::answer_html(&answer), keyboard).await
 }
 
 /// Counts each red flag of `emergency` for today's `/stats`, anonymously.

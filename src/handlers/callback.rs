@@ -1,10 +1,10 @@
 //! Inline-button presses, routed by the prefix of their callback data: related articles
-//! (`a:<slug>`), feedback (`u:`/`d:<slug>`), example questions (`q:<n>`), daily tips (`t:`)
-//! and admin tools (`x:`).
+//! (`a:<slug>`), feedback (`u:`/`d:<slug>`), example questions (`q:<n>`), daily tips (`t:`),
+//! browsing by topic (`g:`, `c:`, `v:`, `m:`) and admin tools (`x:`).
 
 use teloxide::prelude::*;
 
-use super::{Deps, HandlerResult, admin, ask, reply, start::EXAMPLES, tips};
+use super::{Deps, HandlerResult, admin, ask, browse, reply, start::EXAMPLES, tips};
 use crate::handlers::TgBot;
 
 pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
@@ -14,6 +14,7 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
     match (kind, chat) {
         ("t", _) => tips::on_callback(bot, q, arg, deps).await,
         ("x", _) => admin::on_callback(bot, q, arg, deps).await,
+        ("g" | "c" | "v" | "m", _) => browse::on_callback(bot, q, &data, deps).await,
         ("a", Some(chat)) => {
             bot.answer_callback_query(q.id.clone()).await?;
             reply::send_article(&bot, chat, &deps, arg).await

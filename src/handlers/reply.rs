@@ -9,13 +9,15 @@ use teloxide::utils::html::{bold, escape, italic, link};
 
 use super::{HandlerResult, send_html};
 use crate::answer::{Answer, DISCLAIMER};
+use crate::content::Category;
 use crate::safety::Emergency;
 use crate::text::clip;
+use crate::topics::{Catalogue, Entry, Link, Position};
 
 /// Telegram's limit on one message's text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
 /// Longest button label we show; Telegram truncates long ones anyway.
-const MAX_BUTTON_CHARS: usize = 60;
+pub const MAX_BUTTON_CHARS: usize = 60;
 
 /// The reply to a question.
 pub fn answer_html(answer: &Answer) -> String {
@@ -95,33 +97,100 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
 }
 
-/// Sends one article's card: title, its general summary and the source link.
+/// Sends one article's card: title, its general summary and the source link, with
+/// feedback buttons and its place in its category (see [`article_card`]).
 pub async fn send_article(
     bot: &super::TgBot,
     chat: ChatId,
     deps: &super::Deps,
     slug: &str,
 ) -> HandlerResult {
-    let article = deps.engine.article(slug)?;
-    let Some(a) = article else {
-        return send_html(
-            bot,
-            chat,
-            escape("Sorry, I can't find that article any more. Try asking your question again."),
-            None,
-        )
-        .await;
+    match article_card(deps, slug)? {
+        Some((html, keyboard)) => send_html(bot, chat, html, Some(keyboard)).await,
+        None => send_html(bot, chat, escape(ARTICLE_GONE), None).await,
+    }
+}
+
+/// What a reader is told when an article they open has been deleted.
+pub const ARTICLE_GONE: &str =
+    "Sorry, I can't find that article any more. Try asking your question again.";
+
+/// One article's card and its buttons: 👍/👎, "◀ Previous" and "Next ▶" within its category
+/// and "More in <category>". Counts as a read. `None` for an unknown slug.
+///
+/// # Errors
+/// Only if the store or the index cannot be read.
+pub fn article_card(
+    deps: &super::Deps,
+    slug: &str,
+) -> anyhow::Result<Option<(String, InlineKeyboardMarkup)>> {
+    let Some(a) = deps.engine.article(slug)? else {
+        return Ok(None);
     };
     if let Err(err) = deps.store.record_read(&a.slug) {
         log::warn!("could not count an article read: {err}");
     }
     let summary = deps.engine.summary(&a.slug, None)?.unwrap_or_default();
-    let html = card_html(&a, &summary);
-    let keyboard = InlineKeyboardMarkup::new(vec![vec![
-        InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
-        InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", a.slug)),
-    ]]);
-    send_html(bot, chat, html, Some(keyboard)).await
+    let catalogue = Catalogue::new(deps.engine.categories(), &deps.store.articles()?);
+    let keyboard = card_keyboard(&a.slug, catalogue.locate(&a.slug).as_ref());
+    Ok(Some((card_html(&a, &summary), keyboard)))
+}
+
+/// Buttons under an article card: feedback, then its neighbours and its category.
+pub fn card_keyboard(slug: &str, position: Option<&Position<'_>>) -> InlineKeyboardMarkup {
+    let mut rows = vec![vec![
+        InlineKeyboardButton::callback("👍 Helpful", format!("u:{slug}")),
+        InlineKeyboardButton::callback("👎 Not helpful", format!("d:{slug}")),
+    ]];
+    if let Some(p) = position {
+        let step = |label: &str, entry: &Entry| {
+            let link = Link::Article {
+                slug: entry.slug.clone(),
+            };
+            InlineKeyboardButton::callback(label, link.encode())
+        };
+        let neighbours: Vec<InlineKeyboardButton> = [
+            p.previous.map(|e| step("◀ Previous", e)),
+            p.next.map(|e| step("Next ▶", e)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !neighbours.is_empty() {
+            rows.push(neighbours);
+        }
+        let link = Link::Topic {
+            id: p.category.id.clone(),
+            page: p.page,
+        };
+        rows.push(vec![more_in(p.category, &link)]);
+    }
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Adds the answer's "More in <category>" button, which opens the category in a message of
+/// its own, below the other buttons.
+pub fn with_category(
+    keyboard: Option<InlineKeyboardMarkup>,
+    category: Option<&Category>,
+) -> Option<InlineKeyboardMarkup> {
+    let Some(c) = category else {
+        return keyboard;
+    };
+    let button = more_in(c, &Link::MoreIn { id: c.id.clone() });
+    Some(
+        keyboard
+            .unwrap_or_else(|| InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new()))
+            .append_row(vec![button]),
+    )
+}
+
+/// A "More in <category>" button leading to `link`.
+fn more_in(category: &Category, link: &Link) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(
+        clip(&format!("More in {}", category.name), MAX_BUTTON_CHARS),
+        link.encode(),
+    )
 }
 
 /// One article as a self-contained card: bold title, summary, source link, disclaimer.
@@ -157,6 +226,7 @@ pub fn examples_keyboard() -> InlineKeyboardMarkup {
 pub fn help_html() -> String {
     format!(
         "{}\n\nJust type your question, for example {}.\n\n/ask {} asks in a group chat too.\n\
+         /topics lets you browse the articles by topic.\n\
          If something sounds like an emergency I'll say so first. Every answer links to its source.\n\n{}",
         bold("How to use me"),
         italic("how long does a cold last"),

@@ -31,7 +31,15 @@ fn draft(title: &str, body: &str) -> Draft {
         title: title.into(),
         url: "https://www.nhs.uk/conditions/x".into(),
         tags: vec![],
+        category: None,
         body: body.into(),
+    }
+}
+
+fn in_category(title: &str, category: &str) -> Draft {
+    Draft {
+        category: Some(category.into()),
+        ..draft(title, "Body.")
     }
 }
 
@@ -203,4 +211,67 @@ fn duplicate_slugs_in_one_file_are_refused() {
         panic!("must be rejected");
     };
     assert!(problems[0].reason.contains("line 1"), "{problems:?}");
+}
+
+#[test]
+fn categories_are_set_by_id_or_name_and_unknown_ones_refused() {
+    let lib = library();
+    let a = lib.add(
+        in_category("Hay fever", "Eyes, ears, nose and throat"),
+        &admin(),
+    );
+    assert_eq!(a.unwrap().category.as_deref(), Some("eyes-ears"));
+    let err = lib
+        .add(in_category("Gum boils", "gums"), &admin())
+        .unwrap_err();
+    assert!(
+        matches!(&err, LibraryError::Invalid(m) if m.contains("gums") && m.contains("teeth-mouth")),
+        "{err}"
+    );
+    assert!(lib.get("gum-boils").unwrap().is_none());
+}
+
+#[test]
+fn an_edit_keeps_the_category_unless_the_form_names_one() {
+    let lib = library();
+    lib.add(in_category("Hay fever", "eyes-ears"), &admin())
+        .unwrap();
+    let kept = lib.edit("hay-fever", draft("Hay fever", "Pollen."), &admin());
+    assert_eq!(kept.unwrap().category.as_deref(), Some("eyes-ears"));
+    let moved = lib.edit("hay-fever", in_category("Hay fever", "lungs"), &admin());
+    assert_eq!(moved.unwrap().category.as_deref(), Some("lungs"));
+    assert!(
+        lib.edit("hay-fever", in_category("Hay fever", "nope"), &admin())
+            .is_err()
+    );
+}
+
+#[test]
+fn categories_survive_export_and_import_into_a_fresh_library() {
+    let lib = library();
+    lib.add(in_category("Hay fever", "eyes-ears"), &admin())
+        .unwrap();
+    let bytes = lib.export().unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains(r#""category":"eyes-ears""#));
+    let fresh = library();
+    fresh.import("library.jsonl", &bytes, &admin()).unwrap();
+    let hay = fresh.get("hay-fever").unwrap().unwrap().article;
+    assert_eq!(hay.category.as_deref(), Some("eyes-ears"));
+}
+
+#[test]
+fn an_import_with_an_unknown_category_is_refused() {
+    let lib = library();
+    let result = lib.import(
+        "x.jsonl",
+        &jsonl(&[r#"{"title":"A","url":"https://a.org/x","body":"One.","category":"nope"}"#]),
+        &admin(),
+    );
+    let Err(LibraryError::Rejected(problems)) = result else {
+        panic!("must be rejected");
+    };
+    assert!(
+        problems[0].reason.contains("unknown category `nope`"),
+        "{problems:?}"
+    );
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::content::{Article, validate_slug};
+use crate::content::{Article, Categories, validate_slug};
 
 /// Largest import file we download, in bytes. The whole bundled library exports to well under
 /// 1 MB, and every record is held in memory while it is checked.
@@ -182,13 +182,15 @@ pub fn export_jsonl(articles: &[Article]) -> Vec<u8> {
 }
 
 /// Turns records into the articles to write, checking every one against the live library
-/// and the rest of the file: valid fields, no repeated slug, no title used by another article.
+/// and the rest of the file: valid fields, a known category, no repeated slug, no title used
+/// by another article.
 ///
 /// # Errors
 /// Every problem found, each with its line.
 pub(super) fn plan(
     live: &HashMap<String, Article>,
     incoming: Vec<Incoming>,
+    categories: &Categories,
 ) -> Result<Vec<Article>, Vec<LineProblem>> {
     // title -> slug, as the library will be after each record is applied.
     let mut titles: HashMap<String, String> = live
@@ -200,7 +202,11 @@ pub(super) fn plan(
     let mut problems = Vec::new();
     for record in incoming {
         let line = record.line;
-        match check(live, &titles, &seen, record) {
+        let checked = check(live, &titles, &seen, record).and_then(|a| {
+            categories.check(a.category.as_deref())?;
+            Ok(a)
+        });
+        match checked {
             Ok(article) => {
                 if let Some(old) = live.get(&article.slug) {
                     titles.remove(&key(&old.title));
