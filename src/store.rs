@@ -1,5 +1,5 @@
-//! Durable state in sled: articles (bundled and admin-made), tips, users, subscriptions,
-//! feedback and unanswered questions.
+//! Durable state in sled: articles (bundled and admin-made), taught phrasings and off-topic
+//! examples, tips, users, subscriptions, feedback, unanswered questions and the review queue.
 //!
 //! Each kind lives in its own tree whose name carries a schema version (`articles.v1`), and
 //! values are JSON, so a future format can be migrated tree by tree. Key encodings stay
@@ -10,7 +10,9 @@ mod admin;
 mod articles;
 mod audit;
 mod feedback;
+mod phrasings;
 mod preferences;
+mod review;
 mod subscriptions;
 mod usage;
 
@@ -22,7 +24,9 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 pub use articles::{Origin, StoredArticle, SyncReport};
 pub use audit::{ArticleChange, AuditEntry};
 pub use feedback::{Feedback, Unanswered};
+pub use phrasings::{OffTopicExample, Taught, TaughtPhrasing, TeachChange};
 pub use preferences::SeenTips;
+pub use review::{AnswerRecord, ThumbsDown};
 pub use subscriptions::{DueEntry, Subscription};
 pub use usage::DayCount;
 
@@ -141,6 +145,7 @@ impl Store {
         // An unfinished admin form is per-user state too; the audit log is kept on purpose,
         // as the record of who changed the library.
         self.set_admin_dialogue::<()>(user_id, None)?;
+        self.set_review_prompt::<()>(user_id, None)?;
         self.flush()
     }
 }

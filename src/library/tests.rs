@@ -155,7 +155,8 @@ fn import_counts_added_updated_and_unchanged() {
         ImportReport {
             added: 1,
             updated: 1,
-            unchanged: 0
+            unchanged: 0,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.get("new-one").unwrap().unwrap().article.tags, ["a"]);
@@ -173,7 +174,8 @@ fn export_then_import_changes_nothing() {
         ImportReport {
             added: 0,
             updated: 0,
-            unchanged: 2
+            unchanged: 2,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.store.articles().unwrap(), before);
@@ -183,7 +185,7 @@ fn export_then_import_changes_nothing() {
 fn markdown_import_uses_the_bundled_format() {
     let text = "+++\ntitle = \"Hay fever\"\nurl = \"https://www.nhs.uk/x\"\n+++\nPollen.\n";
     let records = parse_import("hay-fever.md", text.as_bytes()).unwrap();
-    assert_eq!(records[0].slug.as_deref(), Some("hay-fever"));
+    assert_eq!(records.articles[0].slug.as_deref(), Some("hay-fever"));
     let problems = parse_import("x.md", b"no front matter").unwrap_err();
     assert_eq!(problems[0].line, 1);
 }
