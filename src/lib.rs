@@ -21,6 +21,7 @@
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`review`]: the admins' review queue: unanswered and 👎 questions to teach the bot.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -44,6 +45,7 @@ pub mod gate;
 pub mod handlers;
 pub mod library;
 pub mod ranker;
+pub mod review;
 pub mod safety;
 pub mod search;
 pub mod smalltalk;

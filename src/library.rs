@@ -21,7 +21,7 @@ use crate::search::SearchError;
 use crate::store::{ArticleChange, AuditEntry, Store, StoreError, StoredArticle, TeachChange};
 
 pub use draft::{Draft, FORMAT as DRAFT_FORMAT};
-pub use teach::{Lesson, Target, clean_phrasing};
+pub use teach::{Lesson, Target, clean_phrasing, masked};
 pub use transfer::{Incoming, LineProblem, MAX_IMPORT_BYTES, export_jsonl, parse_import};
 
 /// Admin writes are few and short; serialising them makes "is this title or slug free?" and

@@ -35,6 +35,24 @@ const TIPS: &str = "tips.v1";
 const USERS: &str = "users.v1";
 const SUBSCRIPTIONS: &str = "subscriptions.v1";
 
+// What admins taught from Telegram and the review queue's own state (see `phrasings` and
+// `review`), listed together in `TEACH_TREES` so a backup can name every one.
+const PHRASINGS: &str = "phrasings.v1";
+const OFF_TOPIC: &str = "off_topic.v1";
+const ANSWERS: &str = "answers.v1";
+const THUMBS_DOWN: &str = "thumbs_down.v1";
+const REVIEWED: &str = "reviewed.v1";
+const REVIEW_PROMPTS: &str = "review_prompts.v1";
+/// Every tree the teaching loop (/review, /teach, 👎 reassignment) adds.
+pub const TEACH_TREES: [&str; 6] = [
+    PHRASINGS,
+    OFF_TOPIC,
+    ANSWERS,
+    THUMBS_DOWN,
+    REVIEWED,
+    REVIEW_PROMPTS,
+];
+
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

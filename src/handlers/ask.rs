@@ -99,11 +99,18 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record an unanswered question: {err}");
     }
+    // Kept (masked, without the user) so a 👎 can say which question it was about.
+    let record = answer.best.as_ref().and_then(|b| {
+        store
+            .record_answer(&crate::review::mask(&question), &b.article.slug)
+            .map_err(|err| log::warn!("could not keep an answer for its 👎 button: {err}"))
+            .ok()
+    });
     send_html(
         &bot,
         msg.chat.id,
         reply::answer_html(&answer),
-        reply::answer_keyboard(&answer),
+        reply::answer_keyboard(&answer, record),
     )
     .await
 }

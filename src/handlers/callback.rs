@@ -1,10 +1,11 @@
 //! Inline-button presses, routed by the prefix of their callback data: related articles
-//! (`a:<slug>`), feedback (`u:`/`d:<slug>`), example questions (`q:<n>`), daily tips (`t:`)
+//! (`a:<slug>`), feedback (`u:`/`d:<slug>`, and an answer's 👎 `dn:`/`dk:`: see `reassign`),
+//! example questions (`q:<n>`), daily tips (`t:`)
 //! and admin tools (`x:`).
 
 use teloxide::prelude::*;
 
-use super::{Deps, HandlerResult, admin, ask, reply, start::EXAMPLES, tips};
+use super::{Deps, HandlerResult, admin, ask, reassign, reply, start::EXAMPLES, tips};
 use crate::handlers::TgBot;
 
 pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
@@ -18,6 +19,8 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
             bot.answer_callback_query(q.id.clone()).await?;
             reply::send_article(&bot, chat, &deps, arg).await
         }
+        ("dn", _) => reassign::on_thumbs_down(bot, q, arg, deps).await,
+        ("dk", _) => reassign::on_pick(bot, q, arg, deps).await,
         ("u" | "d", _) => {
             deps.store.record_feedback(arg, kind == "u")?;
             bot.answer_callback_query(q.id.clone())

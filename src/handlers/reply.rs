@@ -56,13 +56,18 @@ pub fn answer_html(answer: &Answer) -> String {
 }
 
 /// Buttons under an answer: feedback on the best article, then related articles, or the
-/// plausible "did you mean" suggestions when there is no answer.
-pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
+/// plausible "did you mean" suggestions when there is no answer. With the id of the kept
+/// answer record, 👎 offers other articles (`dn:<id>`); without, it only counts.
+pub fn answer_keyboard(answer: &Answer, record: Option<u64>) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
     if let Some(best) = &answer.best {
+        let down = match record {
+            Some(id) => format!("dn:{id}"),
+            None => format!("d:{}", best.article.slug),
+        };
         rows.push(vec![
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
-            InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
+            InlineKeyboardButton::callback("👎 Not helpful", down),
         ]);
     }
     let offered: Vec<&crate::answer::Suggestion> = if answer.best.is_some() {
@@ -280,7 +285,7 @@ mod tests {
 
     #[test]
     fn keyboard_has_feedback_and_related_buttons() {
-        let k = answer_keyboard(&answer("T", "S")).unwrap();
+        let k = answer_keyboard(&answer("T", "S"), None).unwrap();
         assert_eq!(k.inline_keyboard.len(), 2);
         assert_eq!(k.inline_keyboard[0].len(), 2);
     }

@@ -44,12 +44,17 @@ pub enum Lesson {
 /// # Errors
 /// Explains why it cannot be a phrasing (empty, no words, over 200 characters).
 pub fn clean_phrasing(question: &str) -> Result<String, String> {
-    let text = anonymise(&question.split_whitespace().collect::<Vec<_>>().join(" "));
+    let text = masked(question);
     validate_phrasing(&text).map_err(|reason| reason.replace("a `questions` entry", "the text"))?;
     if phrasing_key(&text).is_empty() {
         return Err(format!("{text:?} has no words"));
     }
     Ok(text)
+}
+
+/// A question with single spaces and contacts and long numbers masked.
+pub fn masked(question: &str) -> String {
+    anonymise(&question.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// What the indexes hold: each live article with its taught phrasings, and the taught

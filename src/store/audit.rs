@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::phrasings::{OFF_TOPIC, OffTopicExample, PHRASINGS, TaughtPhrasing, TeachChange};
-use super::review::REVIEWED;
-use super::{ARTICLES, Origin, Store, StoreError, StoredArticle, decode, encode};
+use super::phrasings::{OffTopicExample, TaughtPhrasing, TeachChange};
+use super::{
+    ARTICLES, OFF_TOPIC, Origin, PHRASINGS, REVIEWED, Store, StoreError, StoredArticle, decode,
+    encode,
+};
 use crate::content::{Article, phrasing_key};
 
 const AUDIT: &str = "audit.v1";

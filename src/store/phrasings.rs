@@ -12,11 +12,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, decode};
+use super::{OFF_TOPIC, PHRASINGS, Store, StoreError, decode};
 use crate::content::{Article, phrasing_key};
-
-pub(super) const PHRASINGS: &str = "phrasings.v1";
-pub(super) const OFF_TOPIC: &str = "off_topic.v1";
 
 /// One taught phrasing: which article it now belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,13 +8,12 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
-use super::{Store, StoreError, decode, encode, get};
+use super::{
+    ANSWERS, REVIEW_PROMPTS as PROMPTS, REVIEWED, Store, StoreError, THUMBS_DOWN, decode, encode,
+    get,
+};
 use crate::content::phrasing_key;
 
-const ANSWERS: &str = "answers.v1";
-const THUMBS_DOWN: &str = "thumbs_down.v1";
-pub(super) const REVIEWED: &str = "reviewed.v1";
-const PROMPTS: &str = "review_prompts.v1";
 /// How long a 👎 button under an answer still knows its question.
 const ANSWER_TTL_DAYS: i64 = 30;
 /// Old answer records removed per new one: enough to keep up, never a long pause.
