@@ -10,5 +10,6 @@ mod fake_api_checks;
 mod frontend;
 mod library;
 mod quality;
+mod teach;
 mod tips;
 mod util;

@@ -202,10 +202,10 @@ impl Engine {
     /// # Errors
     /// If encoding fails.
     pub fn add_off_topic(&self, text: &str) -> Result<(), RankError> {
-        if let Some(s) = &self.semantic {
-            if let Some(vector) = s.encoder.encode_batch(&[text])?.pop() {
-                s.dense.add_off_topic(text.to_owned(), vector);
-            }
+        if let Some(s) = &self.semantic
+            && let Some(vector) = s.encoder.encode_batch(&[text])?.pop()
+        {
+            s.dense.add_off_topic(text.to_owned(), vector);
         }
         Ok(())
     }

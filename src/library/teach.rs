@@ -261,28 +261,14 @@ impl Indexed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::Engine;
     use crate::content::testutil::article;
-    use crate::store::Store;
-    use crate::synonyms::Synonyms;
+    use crate::library::tests::{admin, library_over};
 
     fn library() -> Library {
-        let store = Store::temporary().unwrap();
         let mut gout = article("gout", "Gout", &["joints"], "Gout is joint pain.");
         gout.questions = vec!["why is my big toe swollen".into()];
         let acne = article("acne", "Acne", &["skin"], "Acne is spots on the skin.");
-        store.sync_bundle(&[gout, acne], &[]).unwrap();
-        let index =
-            crate::search::Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
-        let engine = Engine::new(index, crate::safety::Safety::new("112", "a crisis line"));
-        Library::new(store, engine)
-    }
-
-    fn admin() -> Actor {
-        Actor {
-            id: 1,
-            name: "Ann".into(),
-        }
+        library_over(&[gout, acne])
     }
 
     fn top(lib: &Library, question: &str) -> String {

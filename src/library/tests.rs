@@ -6,20 +6,20 @@ use crate::store::Origin;
 use crate::synonyms::Synonyms;
 
 fn library() -> Library {
+    library_over(&[article("gout", "Gout", &["joints"], "Gout is joint pain.")])
+}
+
+/// A library over these bundled articles, with a lexical index only.
+pub(super) fn library_over(bundle: &[Article]) -> Library {
     let store = Store::temporary().unwrap();
-    store
-        .sync_bundle(
-            &[article("gout", "Gout", &["joints"], "Gout is joint pain.")],
-            &[],
-        )
-        .unwrap();
+    store.sync_bundle(bundle, &[]).unwrap();
     let index =
         crate::search::Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
     let engine = Engine::new(index, crate::safety::Safety::new("112", "a crisis line"));
     Library::new(store, engine)
 }
 
-fn admin() -> Actor {
+pub(super) fn admin() -> Actor {
     Actor {
         id: 1,
         name: "Ann".into(),
