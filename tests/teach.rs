@@ -130,7 +130,8 @@ async fn teach_command_phrasings_list_delete_why_and_export() {
         "{}",
         &exported[exported.len().saturating_sub(500)..]
     );
-    let list = admin.say("/phrasings neck-pain").await;
+    // The article's own phrasings come first; a taught one ends the list, on page 2.
+    let list = admin.say("/phrasings neck-pain 2").await;
     let line = list
         .text
         .lines()
