@@ -39,7 +39,12 @@ impl App {
         let store = Store::open(&config.data_dir)?;
         let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
         log::debug!("content sync: {report:?}");
-        let articles = store.articles()?;
+        // What admins taught from Telegram joins the bundled phrasings and examples.
+        let taught = store.taught()?;
+        let mut articles = store.articles()?;
+        taught.apply(&mut articles);
+        let mut bundle = bundle;
+        bundle.off_topic.extend(taught.off_topic_texts());
         let engine = build_engine(
             &articles,
             &bundle,

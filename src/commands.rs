@@ -65,6 +65,14 @@ pub enum AdminCommand {
     Broadcast(String),
     /// Recent admin changes: /audit [page]
     Audit(String),
+    /// Teach the bot unanswered and 👎 questions, one tap each.
+    Review,
+    /// Attach a question to an article: /teach <slug> <question>
+    Teach(String),
+    /// An article's phrasings, with delete buttons: /phrasings <slug>
+    Phrasings(String),
+    /// Why the bot answers a question as it does: /why <question>
+    Why(String),
     /// Cancel the current step-by-step dialogue.
     Cancel,
 }
@@ -103,5 +111,14 @@ mod tests {
             AdminCommand::AddTip("Drink water".into())
         );
         assert!(Command::parse("/addtip Drink water", "healthbot").is_err());
+    }
+
+    #[test]
+    fn teach_keeps_slug_and_question_together() {
+        assert_eq!(
+            AdminCommand::parse("/teach gout my toe is on fire", "healthbot").unwrap(),
+            AdminCommand::Teach("gout my toe is on fire".into())
+        );
+        assert!(Command::parse("/why sore toe", "healthbot").is_err());
     }
 }

@@ -9,6 +9,7 @@ mod ask;
 mod browse;
 mod callback;
 mod inline;
+mod reassign;
 pub mod reply;
 mod start;
 pub mod tips;
@@ -67,6 +68,10 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             dptree::entry()
                 .filter_command::<Command>()
                 .endpoint(on_command),
+        )
+        .branch(
+            dptree::filter(|msg: Message, deps: Deps| admin::review::is_awaiting(&msg, &deps))
+                .endpoint(admin::review::on_message),
         )
         .branch(
             dptree::filter(|msg: Message, deps: Deps| admin::dialogue::is_active(&msg, &deps))

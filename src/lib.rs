@@ -23,6 +23,7 @@
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
 //! - [`links`]: checking that the library's links still lead somewhere (`check-links`).
+//! - [`review`]: the admins' review queue: unanswered and 👎 questions to teach the bot.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -47,6 +48,7 @@ pub mod handlers;
 pub mod library;
 pub mod links;
 pub mod ranker;
+pub mod review;
 pub mod safety;
 pub mod search;
 pub mod smalltalk;

@@ -8,12 +8,12 @@ use healthbot::store::{Store, Subscription};
 use crate::util::fake_api::{FakeBotApi, SentMessage};
 use crate::util::{BotProcess, TEST_TOKEN, scratch};
 
-const WAIT: Duration = Duration::from_secs(20);
-const ADMIN: i64 = 1001;
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const ADMIN: i64 = 1001;
 const OTHER_ADMIN: i64 = 1002;
-const USER: i64 = 2002;
-const ADMIN_ENV: &[(&str, &str)] = &[("ADMIN_IDS", "1001,1002")];
-const NOT_ALLOWED: &str = "Sorry, that command isn't available.";
+pub(crate) const USER: i64 = 2002;
+pub(crate) const ADMIN_ENV: &[(&str, &str)] = &[("ADMIN_IDS", "1001,1002")];
+pub(crate) const NOT_ALLOWED: &str = "Sorry, that command isn't available.";
 
 const SNOW: &str = "/add Photokeratitis (snow blindness)\n\
     https://www.aao.org/eye-health/diseases/what-is-photokeratitis\n\
@@ -22,26 +22,26 @@ const SNOW: &str = "/add Photokeratitis (snow blindness)\n\
     reflected from snow or water. It usually heals by itself within two days; rest the eyes and \
     wear sunglasses outdoors.";
 
-async fn admin_bot() -> (FakeBotApi, BotProcess) {
+pub(crate) async fn admin_bot() -> (FakeBotApi, BotProcess) {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let bot = BotProcess::start_with(&api.url(), ADMIN_ENV);
     (api, bot)
 }
 
 /// One person's private chat with the bot, tracking what has been read so far.
-struct Chat<'a> {
-    api: &'a FakeBotApi,
-    user: i64,
-    seen: usize,
+pub(crate) struct Chat<'a> {
+    pub(crate) api: &'a FakeBotApi,
+    pub(crate) user: i64,
+    pub(crate) seen: usize,
 }
 
 impl<'a> Chat<'a> {
-    fn new(api: &'a FakeBotApi, user: i64) -> Self {
+    pub(crate) fn new(api: &'a FakeBotApi, user: i64) -> Self {
         Self { api, user, seen: 0 }
     }
 
     /// Sends `text` and returns the bot's next message (or edit) in this chat.
-    async fn say(&mut self, text: &str) -> SentMessage {
+    pub(crate) async fn say(&mut self, text: &str) -> SentMessage {
         self.api.push_private_text(self.user, text);
         self.next().await
     }
@@ -57,14 +57,14 @@ impl<'a> Chat<'a> {
     }
 
     /// Presses the button with callback data starting `prefix` on `message`.
-    async fn press(&mut self, message: &SentMessage, prefix: &str) -> SentMessage {
+    pub(crate) async fn press(&mut self, message: &SentMessage, prefix: &str) -> SentMessage {
         let data = button(message, prefix);
         self.api
             .push_callback(self.user, self.user, message.message_id, &data);
         self.next().await
     }
 
-    async fn next(&mut self) -> SentMessage {
+    pub(crate) async fn next(&mut self) -> SentMessage {
         let sent = self
             .api
             .wait_for_messages(self.user, self.seen + 1, WAIT)
@@ -76,7 +76,7 @@ impl<'a> Chat<'a> {
 }
 
 /// The callback data of the first button whose data starts with `prefix`.
-fn button(message: &SentMessage, prefix: &str) -> String {
+pub(crate) fn button(message: &SentMessage, prefix: &str) -> String {
     let markup = message.reply_markup.as_ref().expect("buttons");
     markup["inline_keyboard"]
         .as_array()
@@ -89,7 +89,7 @@ fn button(message: &SentMessage, prefix: &str) -> String {
         .to_owned()
 }
 
-fn assert_nothing_rejected(api: &FakeBotApi) {
+pub(crate) fn assert_nothing_rejected(api: &FakeBotApi) {
     let rejected = api.rejections();
     assert!(
         rejected.is_empty(),
@@ -98,7 +98,7 @@ fn assert_nothing_rejected(api: &FakeBotApi) {
 }
 
 /// The bytes of the `/export` document.
-async fn export(chat: &mut Chat<'_>) -> Vec<u8> {
+pub(crate) async fn export(chat: &mut Chat<'_>) -> Vec<u8> {
     let sent = chat.say("/export").await;
     assert_eq!(sent.method, "sendDocument", "{sent:?}");
     let file = sent.file.expect("an uploaded file");

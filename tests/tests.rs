@@ -13,6 +13,7 @@ mod frontend;
 mod library;
 mod links;
 mod quality;
+mod teach;
 mod tips;
 mod triage;
 mod util;

@@ -212,6 +212,26 @@ impl Engine {
         Ok(())
     }
 
+    /// Adds a known off-topic example to the dense index (nothing without an encoder).
+    ///
+    /// # Errors
+    /// If encoding fails.
+    pub fn add_off_topic(&self, text: &str) -> Result<(), RankError> {
+        if let Some(s) = &self.semantic
+            && let Some(vector) = s.encoder.encode_batch(&[text])?.pop()
+        {
+            s.dense.add_off_topic(text.to_owned(), vector);
+        }
+        Ok(())
+    }
+
+    /// Drops the off-topic examples for which `remove` says so.
+    pub fn remove_off_topic(&self, remove: impl Fn(&str) -> bool) {
+        if let Some(s) = &self.semantic {
+            s.dense.remove_off_topic(remove);
+        }
+    }
+
     fn suggestion(&self, c: &Candidate, ranking: &Ranking) -> Suggestion {
         let plausible = if ranking.semantic {
             c.cosine.unwrap_or(0.0) >= MIN_SUGGESTION_COSINE

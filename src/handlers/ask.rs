@@ -96,7 +96,7 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         log::warn!("could not count a question: {err}");
     }
     if let Some(e) = &answer.emergency {
-        record_emergency(store, e);
+        record_emergency(store, deps.clock.now().date_naive(), e);
     }
     if !answer.answered()
         && answer.small_talk.is_none()
@@ -104,6 +104,13 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record an unanswered question: {err}");
     }
+    // Kept (masked, without the user) so a 👎 can say which question it was about.
+    let record = answer.best.as_ref().and_then(|b| {
+        store
+            .record_answer(&crate::review::mask(&question), &b.article.slug)
+            .map_err(|err| log::warn!("could not keep an answer for its 👎 button: {err}"))
+            .ok()
+    });
     // The category button is a convenience: a store hiccup must not cost the answer.
     let category = best.and_then(|slug| {
         browse::category_of(deps, slug).unwrap_or_else(|err| {
@@ -111,13 +118,12 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
             None
         })
     });
-    let keyboard = reply::with_category(reply::answer_keyboard(&answer), category.as_ref());
+    let keyboard = reply::with_category(reply::answer_keyboard(&answer, record), category.as_ref());
     send_html(&bot, msg.chat.id, reply::answer_html(&answer), keyboard).await
 }
 
-/// Counts each red flag of `emergency` for today's `/stats`, anonymously.
-pub fn record_emergency(store: &Store, emergency: &Emergency) {
-    let today = chrono::Utc::now().date_naive();
+/// Counts each red flag of `emergency` for `today`'s `/stats`, anonymously.
+pub fn record_emergency(store: &Store, today: chrono::NaiveDate, emergency: &Emergency) {
     for flag in &emergency.flags {
         if let Err(err) = store.record_emergency(today, flag.id()) {
             log::warn!("could not count an emergency flag: {err}");

@@ -1,10 +1,11 @@
 //! Inline-button presses, routed by the prefix of their callback data: related articles
-//! (`a:<slug>`), feedback (`u:`/`d:<slug>`), example questions (`q:<n>`), daily tips (`t:`),
-//! browsing by topic (`g:`, `c:`, `v:`, `m:`) and admin tools (`x:`).
+//! (`a:<slug>`), feedback (`u:`/`d:<slug>`, and an answer's 👎 `dn:`/`dk:`: see `reassign`),
+//! example questions (`q:<n>`), daily tips (`t:`), browsing by topic (`g:`, `c:`, `v:`, `m:`)
+//! and admin tools (`x:`).
 
 use teloxide::prelude::*;
 
-use super::{Deps, HandlerResult, admin, ask, browse, reply, start::EXAMPLES, tips};
+use super::{Deps, HandlerResult, admin, ask, browse, reassign, reply, start::EXAMPLES, tips};
 use crate::handlers::TgBot;
 
 pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
@@ -19,6 +20,8 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
             bot.answer_callback_query(q.id.clone()).await?;
             reply::send_article(&bot, chat, &deps, arg).await
         }
+        ("dn", _) => reassign::on_thumbs_down(bot, q, arg, deps).await,
+        ("dk", _) => reassign::on_pick(bot, q, arg, deps).await,
         ("u" | "d", _) => {
             deps.store.record_feedback(arg, kind == "u")?;
             bot.answer_callback_query(q.id.clone())

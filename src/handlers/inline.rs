@@ -44,7 +44,7 @@ fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> 
     let answer = deps.engine.answer(query, MAX_RESULTS)?;
     let mut results = Vec::new();
     if let Some(emergency) = &answer.emergency {
-        super::ask::record_emergency(&deps.store, emergency);
+        super::ask::record_emergency(&deps.store, deps.clock.now().date_naive(), emergency);
         results.push(advice_result(emergency));
     }
     let plan = answer.ranking.as_ref().map(|r| &r.plan);

@@ -70,13 +70,19 @@ pub fn emergency_html(e: &Emergency) -> String {
 
 /// Buttons under an answer: feedback on the best article (never on a crisis reply), then
 /// related articles, or the plausible "did you mean" suggestions when there is no answer.
-pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
+/// With the id of the kept answer record, 👎 offers other articles (`dn:<id>`); without, it
+/// only counts.
+pub fn answer_keyboard(answer: &Answer, record: Option<u64>) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
     let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
     if let Some(best) = answer.best.as_ref().filter(|_| !crisis) {
+        let down = match record {
+            Some(id) => format!("dn:{id}"),
+            None => format!("d:{}", best.article.slug),
+        };
         rows.push(vec![
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
-            InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
+            InlineKeyboardButton::callback("👎 Not helpful", down),
         ]);
     }
     let offered: Vec<&crate::answer::Suggestion> = if answer.best.is_some() {
@@ -367,14 +373,14 @@ mod tests {
         let mut a = answer("Suicidal thoughts", "You are not alone.");
         a.emergency = Safety::new("112", "Samaritans 116 123").check("i want to end my life");
         assert!(answer_html(&a).starts_with("💛"), "{}", answer_html(&a));
-        let k = answer_keyboard(&a).unwrap();
+        let k = answer_keyboard(&a, None).unwrap();
         assert!(!format!("{k:?}").contains("👍"), "{k:?}");
         assert_eq!(k.inline_keyboard.len(), 1, "only the related article");
     }
 
     #[test]
     fn keyboard_has_feedback_and_related_buttons() {
-        let k = answer_keyboard(&answer("T", "S")).unwrap();
+        let k = answer_keyboard(&answer("T", "S"), None).unwrap();
         assert_eq!(k.inline_keyboard.len(), 2);
         assert_eq!(k.inline_keyboard[0].len(), 2);
     }

@@ -6,20 +6,20 @@ use crate::store::Origin;
 use crate::synonyms::Synonyms;
 
 fn library() -> Library {
+    library_over(&[article("gout", "Gout", &["joints"], "Gout is joint pain.")])
+}
+
+/// A library over these bundled articles, with a lexical index only.
+pub(super) fn library_over(bundle: &[Article]) -> Library {
     let store = Store::temporary().unwrap();
-    store
-        .sync_bundle(
-            &[article("gout", "Gout", &["joints"], "Gout is joint pain.")],
-            &[],
-        )
-        .unwrap();
+    store.sync_bundle(bundle, &[]).unwrap();
     let index =
         crate::search::Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
     let engine = Engine::new(index, crate::safety::Safety::new("112", "a crisis line"));
     Library::new(store, engine)
 }
 
-fn admin() -> Actor {
+pub(super) fn admin() -> Actor {
     Actor {
         id: 1,
         name: "Ann".into(),
@@ -163,7 +163,8 @@ fn import_counts_added_updated_and_unchanged() {
         ImportReport {
             added: 1,
             updated: 1,
-            unchanged: 0
+            unchanged: 0,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.get("new-one").unwrap().unwrap().article.tags, ["a"]);
@@ -181,7 +182,8 @@ fn export_then_import_changes_nothing() {
         ImportReport {
             added: 0,
             updated: 0,
-            unchanged: 2
+            unchanged: 2,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.store.articles().unwrap(), before);
@@ -191,7 +193,7 @@ fn export_then_import_changes_nothing() {
 fn markdown_import_uses_the_bundled_format() {
     let text = "+++\ntitle = \"Hay fever\"\nurl = \"https://www.nhs.uk/x\"\n+++\nPollen.\n";
     let records = parse_import("hay-fever.md", text.as_bytes()).unwrap();
-    assert_eq!(records[0].slug.as_deref(), Some("hay-fever"));
+    assert_eq!(records.articles[0].slug.as_deref(), Some("hay-fever"));
     let problems = parse_import("x.md", b"no front matter").unwrap_err();
     assert_eq!(problems[0].line, 1);
 }
