@@ -10,6 +10,9 @@ use crate::ranker::Ranking;
 use crate::safety::Emergency;
 use crate::search::SearchError;
 
+/// How high the first-aid article must rank for it to replace a confident answer.
+const FIRST_AID_NEAR: usize = 3;
+
 impl Engine {
     /// Rearranges `answer` (already ranked) for its emergency, if it has one.
     pub(super) fn triage(
@@ -52,6 +55,22 @@ impl Engine {
         let Some(aid) = self.best_of(aid, ranking)? else {
             return Ok(());
         };
+        // Recall comes first, so some calm questions are flagged too ("found a lump, should
+        // I worry"). When the gate was sure of another article and the question is not near
+        // the first-aid article at all, that answer stays and first aid comes right after it,
+        // under the emergency advice that leads either way.
+        let near = ranking
+            .candidates
+            .iter()
+            .take(FIRST_AID_NEAR)
+            .any(|c| c.slug == aid.article.slug);
+        if let Some(best) = answer.best.as_ref().filter(|_| !near) {
+            let slug = best.article.slug.clone();
+            answer.related.retain(|s| s.slug != aid.article.slug && s.slug != slug);
+            answer.related.insert(0, aid.article);
+            answer.related.truncate(top.saturating_sub(1));
+            return Ok(());
+        }
         if let Some(old) = answer.best.take() {
             answer.related.insert(0, old.article);
         }

@@ -111,8 +111,10 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
             .map_err(|err| log::warn!("could not keep an answer for its 👎 button: {err}"))
             .ok()
     });
-    // The category button is a convenience: a store hiccup must not cost the answer.
-    let category = best.and_then(|slug| {
+    // The category button is a convenience: a store hiccup must not cost the answer. A
+    // crisis reply offers supportive reading only, so it gets none.
+    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
+    let category = best.filter(|_| !crisis).and_then(|slug| {
         browse::category_of(deps, slug).unwrap_or_else(|err| {
             log::warn!("could not look up the category of {slug}: {err:#}");
             None
