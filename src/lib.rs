@@ -18,6 +18,7 @@
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
+//! - [`pacer`]: when an outgoing message may leave (Telegram's send limits), replies first.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
@@ -43,6 +44,7 @@ pub mod flood;
 pub mod gate;
 pub mod handlers;
 pub mod library;
+pub mod pacer;
 pub mod ranker;
 pub mod safety;
 pub mod search;
