@@ -105,6 +105,19 @@ pub fn assert_nothing_rejected(api: &fake_api::FakeBotApi) {
 /// Token the fake Bot API accepts. Tests assert it never reaches a log line.
 pub const TEST_TOKEN: &str = "4242:TEST-secret-token-do-not-log";
 
+/// Test-only settings every bot starts with, unless a test overrides them (an empty value
+/// restores the default): retries after a network failure start at 50 ms instead of 1 s, so
+/// an outage test waits for the outage rather than for backoff, and every chat may get 50
+/// messages a second, so tests that talk to one chat a lot are not paced like a real chat.
+/// Telegram's global limit still applies.
+pub const FAST_PACING: [(&str, &str); 2] = [
+    ("HEALTHBOT_TEST_RETRY_BASE_MS", "50"),
+    ("HEALTHBOT_TEST_CHAT_RATE", "50"),
+];
+
+/// Restores Telegram's per-chat limits for a test that checks them.
+pub const TELEGRAM_CHAT_LIMITS: (&str, &str) = ("HEALTHBOT_TEST_CHAT_RATE", "");
+
 /// The real `healthbot` binary running as a bot against a fake Bot API. Killed on drop.
 pub struct BotProcess {
     pub child: std::process::Child,
@@ -145,6 +158,7 @@ impl BotProcess {
             .env("TELOXIDE_TOKEN", TEST_TOKEN)
             .env("TELOXIDE_API_URL", api_url)
             .env("RUST_LOG", "debug")
+            .envs(FAST_PACING)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
