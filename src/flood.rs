@@ -188,7 +188,7 @@ mod tests {
         assert_eq!(guard.check(1, Cost::Question), Verdict::Drop);
         advance(&clock, 60);
         assert_eq!(guard.check(1, Cost::Question), Verdict::Allow);
-        for _ in 0..BURST_QUESTIONS {
+        for _ in 1..BURST_QUESTIONS {
             guard.check(1, Cost::Question);
         }
         assert_eq!(guard.check(1, Cost::Question), Verdict::Warn);
