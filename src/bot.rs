@@ -22,6 +22,13 @@ use crate::pacer::{ChatLimits, Pacer};
 /// Longest wait between attempts to reach the Bot API.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
+/// Updates that may wait for one chat's worker. A chat's updates are handled in order, and
+/// its answers may wait on that chat's send pace; when its queue is full the dispatcher
+/// waits, and with it every other chat. Flood control drops the excess of a flood cheaply
+/// once it reaches the worker, so the queue only has to hold one burst: a 200-message flood
+/// fits, and the dispatcher never waits for the flooder (teloxide's default is 64).
+const WORKER_QUEUE: usize = 1024;
+
 /// What `healthbot run` says without a token: how to get one, and what works without it.
 const NO_TOKEN: &str = "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
      Get a token from @BotFather and put it in .env (see .env.example).\n\
@@ -101,6 +108,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let mut dispatcher = Dispatcher::builder(raw.clone(), handlers::schema())
         .dependencies(dptree::deps![deps, bot])
         .default_handler(|_| async {})
+        .worker_queue_size(WORKER_QUEUE)
         .error_handler(LoggingErrorHandler::with_custom_text(
             "an update handler failed",
         ))
