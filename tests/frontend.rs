@@ -216,15 +216,24 @@ async fn a_user_who_blocked_the_bot_is_not_retried() {
     );
 }
 
+/// Waits until the bot has made `n` more requests to the downed fake (at most [`WAIT`]).
+async fn wait_for_attempts_while_down(api: &FakeBotApi, n: usize) {
+    let target = api.requests_while_down() + n;
+    let deadline = Instant::now() + WAIT;
+    while api.requests_while_down() < target {
+        assert!(Instant::now() < deadline, "the bot stopped trying");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_bot_survives_an_api_outage_and_carries_on() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     api.set_down(true);
     let bot = BotProcess::start(&api.url());
-    // The bot's retries start at 50 ms in tests (`FAST_PACING`), so a second of outage sees
-    // several attempts at start-up and several failed polls mid-run.
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    assert!(api.requests_while_down() > 0, "the bot kept trying");
+    // The bot's retries start at 50 ms in tests (`FAST_PACING`): the outage lasts until it
+    // has tried a few times, at start-up and then mid-run.
+    wait_for_attempts_while_down(&api, 3).await;
     api.set_down(false);
     api.push_private_text(USER, "hiccups");
     let sent = api
@@ -237,7 +246,7 @@ async fn the_bot_survives_an_api_outage_and_carries_on() {
         bot.log()
     );
     api.set_down(true);
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    wait_for_attempts_while_down(&api, 3).await;
     api.set_down(false);
     api.push_private_text(USER, "tinnitus");
     let sent = api
