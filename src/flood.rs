@@ -5,7 +5,7 @@
 //! Time comes from the bot's injected [`Clock`], so tests can drive the buckets without
 //! waiting. Memory is bounded: idle users' buckets are pruned as the table grows.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,6 +15,8 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::HashMapStateStore;
 use governor::{Quota, RateLimiter};
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use crate::clock::SharedClock;
 
 /// Questions a user may send in a burst before the sustained rate applies.
@@ -23,8 +25,12 @@ pub const BURST_QUESTIONS: u32 = 12;
 pub const QUESTIONS_PER_MINUTE: u32 = 20;
 /// A question costs this many cells of the bucket; a cheap message one.
 const CELLS_PER_QUESTION: u32 = 2;
+/// A user over the limit is warned at most once in this long; the rest is dropped silently.
+const WARN_AGAIN_AFTER: TimeDelta = TimeDelta::seconds(60);
 /// Checks between two clean-ups of idle users' buckets.
 const PRUNE_EVERY: u64 = 4096;
+/// Warning times kept above which old ones are dropped.
+const PRUNE_WARNED_ABOVE: usize = 10_000;
 
 /// What a message costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +46,9 @@ pub enum Cost {
 pub enum Verdict {
     /// Handle it normally.
     Allow,
-    /// Over the limit for the first time since the last allowed message: tell the user to
-    /// slow down.
+    /// Over the limit, and not warned in the last minute: tell the user to slow down.
     Warn,
-    /// Still over the limit and already warned: drop it silently.
+    /// Over the limit and already warned: drop it silently.
     Drop,
 }
 
@@ -66,8 +71,9 @@ type Buckets = RateLimiter<u64, HashMapStateStore<u64>, FloodClock, NoOpMiddlewa
 #[derive(Clone)]
 pub struct FloodGuard {
     buckets: Arc<Buckets>,
-    /// Users warned since their last allowed message.
-    warned: Arc<Mutex<HashSet<u64>>>,
+    /// When each user over the limit was last warned.
+    warned: Arc<Mutex<HashMap<u64, DateTime<Utc>>>>,
+    clock: SharedClock,
     checks: Arc<AtomicU64>,
 }
 
@@ -81,9 +87,10 @@ impl FloodGuard {
             buckets: Arc::new(RateLimiter::new(
                 quota,
                 HashMapStateStore::default(),
-                FloodClock(clock),
+                FloodClock(clock.clone()),
             )),
             warned: Arc::default(),
+            clock,
             checks: Arc::default(),
         }
     }
@@ -98,15 +105,21 @@ impl FloodGuard {
             Cost::Cheap => 1,
         };
         let cells = NonZeroU32::new(cells).unwrap_or(NonZeroU32::MIN);
-        let allowed = matches!(self.buckets.check_key_n(&user, cells), Ok(Ok(())));
+        if matches!(self.buckets.check_key_n(&user, cells), Ok(Ok(()))) {
+            return Verdict::Allow;
+        }
+        // A flood outlasts the first refills, so one warning covers a minute of it.
+        let now = self.clock.now();
         let mut warned = self.warned.lock().unwrap_or_else(|e| e.into_inner());
-        if allowed {
-            warned.remove(&user);
-            Verdict::Allow
-        } else if warned.insert(user) {
-            Verdict::Warn
-        } else {
-            Verdict::Drop
+        if warned.len() > PRUNE_WARNED_ABOVE {
+            warned.retain(|_, at| now - *at < WARN_AGAIN_AFTER);
+        }
+        match warned.get(&user) {
+            Some(at) if now - *at < WARN_AGAIN_AFTER => Verdict::Drop,
+            _ => {
+                warned.insert(user, now);
+                Verdict::Warn
+            }
         }
     }
 }
@@ -115,7 +128,6 @@ impl FloodGuard {
 mod tests {
     use super::*;
     use crate::clock::Clock;
-    use chrono::{DateTime, TimeDelta, Utc};
 
     /// A clock that moves only when told to.
     struct ManualClock(Mutex<DateTime<Utc>>);
@@ -168,6 +180,19 @@ mod tests {
             .take_while(|_| guard.check(1, Cost::Cheap) == Verdict::Allow)
             .count();
         assert_eq!(allowed, 2 * BURST_QUESTIONS as usize);
+    }
+
+    #[test]
+    fn a_flood_outlasting_a_refill_is_still_warned_only_once() {
+        let (guard, clock) = guard();
+        let mut verdicts = Vec::new();
+        for _ in 0..40 {
+            verdicts.push(guard.check(1, Cost::Question));
+            advance(&clock, 1);
+        }
+        let warned = verdicts.iter().filter(|&&v| v == Verdict::Warn).count();
+        assert_eq!(warned, 1, "{verdicts:?}");
+        assert!(verdicts[BURST_QUESTIONS as usize..].contains(&Verdict::Allow));
     }
 
     #[test]

@@ -145,16 +145,19 @@ async fn a_flooding_user_is_asked_to_slow_down_without_delaying_others() {
     let other = api.wait_for_messages(USER, 2, WAIT).await;
     assert_eq!(other.len(), 2, "log:\n{}", bot.log());
     let other_latency = other_asked.elapsed();
-    let flood = api.wait_for_messages(flooder, 13, WAIT).await;
+    api.wait_for_messages(flooder, 13, WAIT).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let flood_total = api
+    let flood: Vec<_> = api
         .sent_messages()
         .into_iter()
         .filter(|m| m.chat_id == flooder)
-        .count();
-    assert_eq!(
-        flood_total, 13,
-        "a burst of 12 answers and one slow-down notice, the rest dropped"
+        .collect();
+    let flood_total = flood.len();
+    // 12 answers and one slow-down notice; the bucket refills by a question every 3 s while
+    // the flood is worked through at two answers a second, so a few more may be answered.
+    assert!(
+        (13..=16).contains(&flood_total),
+        "a burst of 12 answers and one slow-down notice, the rest dropped: {flood_total}"
     );
     assert_eq!(
         flood
@@ -217,11 +220,16 @@ async fn a_user_who_blocked_the_bot_is_not_retried() {
 }
 
 /// Waits until the bot has made `n` more requests to the downed fake (at most [`WAIT`]).
-async fn wait_for_attempts_while_down(api: &FakeBotApi, n: usize) {
+async fn wait_for_attempts_while_down(api: &FakeBotApi, bot: &BotProcess, n: usize) {
     let target = api.requests_while_down() + n;
     let deadline = Instant::now() + WAIT;
     while api.requests_while_down() < target {
-        assert!(Instant::now() < deadline, "the bot stopped trying");
+        assert!(
+            Instant::now() < deadline,
+            "the bot stopped trying after {} requests; log:\n{}",
+            api.requests_while_down(),
+            bot.log()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -231,9 +239,9 @@ async fn the_bot_survives_an_api_outage_and_carries_on() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     api.set_down(true);
     let bot = BotProcess::start(&api.url());
-    // The bot's retries start at 50 ms in tests (`FAST_PACING`): the outage lasts until it
-    // has tried a few times, at start-up and then mid-run.
-    wait_for_attempts_while_down(&api, 3).await;
+    // The outage lasts until the bot has tried to reach the fake, at start-up and mid-run;
+    // its retries start at 50 ms in tests (`FAST_PACING`), so it carries on at once after.
+    wait_for_attempts_while_down(&api, &bot, 1).await;
     api.set_down(false);
     api.push_private_text(USER, "hiccups");
     let sent = api
@@ -246,9 +254,10 @@ async fn the_bot_survives_an_api_outage_and_carries_on() {
         bot.log()
     );
     api.set_down(true);
-    wait_for_attempts_while_down(&api, 3).await;
-    api.set_down(false);
+    // Asked during the outage: the update wakes the bot's waiting long poll, which fails.
     api.push_private_text(USER, "tinnitus");
+    wait_for_attempts_while_down(&api, &bot, 1).await;
+    api.set_down(false);
     let sent = api
         .wait_for_messages(USER, 2, Duration::from_secs(40))
         .await;
