@@ -48,7 +48,10 @@ pub fn healthbot(data_dir: &Path) -> Command {
 }
 
 fn bare_command(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_healthbot"));
+    // `cargo bench --bench latency` can measure another build (an earlier commit's) this way.
+    let bin = std::env::var_os("HEALTHBOT_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_healthbot").into());
+    let mut cmd = Command::new(bin);
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("CONTENT_DIR", content_dir())
