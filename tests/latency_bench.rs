@@ -81,7 +81,10 @@ impl Bench {
 
     /// A bare Bot API round trip from this process: the floor.
     fn baseline(&self, client: &reqwest::Client) -> Duration {
-        let url = format!("{}/bot{TEST_TOKEN}/getMe", self.api.url());
+        let url = format!(
+            "{}/bot{TEST_TOKEN}/getMe",
+            self.api.url().trim_end_matches('/')
+        );
         let started = Instant::now();
         let answered = self
             .runtime
@@ -115,7 +118,7 @@ fn latency(c: &mut Criterion) {
         .collect();
     let reply_p50 = report("reply latency (100 new users, one at a time)", replies);
     let floor: Vec<Duration> = (0..QUESTIONS).map(|_| bench.baseline(&client)).collect();
-    let floor_p50 = report("baseline: bare sendMessage round trip", floor);
+    let floor_p50 = report("baseline: bare Bot API round trip (getMe)", floor);
     println!(
         "ratio of medians: reply / baseline = {:.1}",
         reply_p50.as_secs_f64() / floor_p50.as_secs_f64().max(1e-9)
