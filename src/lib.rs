@@ -18,6 +18,7 @@
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
+//! - [`pacer`]: when an outgoing message may leave (Telegram's send limits), replies first.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
@@ -47,6 +48,7 @@ pub mod gate;
 pub mod handlers;
 pub mod library;
 pub mod links;
+pub mod pacer;
 pub mod ranker;
 pub mod review;
 pub mod safety;

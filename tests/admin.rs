@@ -625,22 +625,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
 async fn broadcast_is_previewed_then_sent_to_every_subscriber() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let (_dir, data_dir) = scratch();
-    {
-        let store = Store::open(&data_dir).unwrap();
-        for user in [3001_u64, 3002] {
-            let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap();
-            let chat_id = i64::try_from(user).unwrap();
-            let sub = Subscription {
-                chat_id,
-                at,
-                timezone: "UTC".into(),
-                paused: false,
-                next_due: None,
-                last_served: None,
-            };
-            store.save_subscription(user, &sub).unwrap();
-        }
-    }
+    subscribe(&data_dir, [3001, 3002]);
     let bot = BotProcess::start_in(&api.url(), &data_dir, ADMIN_ENV);
     let mut admin = Chat::new(&api, ADMIN);
     let preview = admin
@@ -664,5 +649,56 @@ async fn broadcast_is_previewed_then_sent_to_every_subscriber() {
         let got = api.wait_for_messages(chat, 1, WAIT).await;
         assert_eq!(got[0].visible_text, "Flu clinics open <Monday> & Tuesday.");
     }
+    assert_nothing_rejected(&api);
+}
+
+/// Subscribes `users` (each in its own private chat) to daily tips, before any bot runs.
+fn subscribe(data_dir: &std::path::Path, users: impl IntoIterator<Item = u64>) {
+    let store = Store::open(data_dir).unwrap();
+    for user in users {
+        let sub = Subscription {
+            chat_id: i64::try_from(user).unwrap(),
+            at: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            timezone: "UTC".into(),
+            paused: false,
+            next_due: None,
+            last_served: None,
+        };
+        store.save_subscription(user, &sub).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_during_a_broadcast_to_200_is_answered_at_once() {
+    let api = FakeBotApi::start(TEST_TOKEN).await;
+    let (_dir, data_dir) = scratch();
+    let subscribers = 5000..5200;
+    subscribe(&data_dir, subscribers.clone());
+    let bot = BotProcess::start_in(&api.url(), &data_dir, ADMIN_ENV);
+    let mut admin = Chat::new(&api, ADMIN);
+    let preview = admin.say("/broadcast Flu clinics open on Monday.").await;
+    assert!(preview.text.contains("200 subscriber(s)"), "{}", bot.log());
+    admin.press(&preview, "x:y:").await;
+    api.wait_for_messages(5000, 1, WAIT).await;
+    let asked = std::time::Instant::now();
+    api.push_private_text(USER, "how do I stop a nosebleed");
+    let answer = api.wait_for_messages(USER, 1, WAIT).await;
+    let waited = asked.elapsed();
+    assert_eq!(answer.len(), 1, "{}", bot.log());
+    let delivered = api
+        .sent_messages()
+        .iter()
+        .filter(|m| subscribers.contains(&(m.chat_id as u64)))
+        .count();
+    assert!(
+        delivered < 200,
+        "the broadcast was over before the answer, so this proves nothing"
+    );
+    println!("answered in {waited:?} with {delivered} of 200 broadcast messages out");
+    // The bound is loose against a loaded machine; the reply lane makes it milliseconds.
+    assert!(
+        waited < Duration::from_secs(1),
+        "the question waited {waited:?}"
+    );
     assert_nothing_rejected(&api);
 }

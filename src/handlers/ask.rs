@@ -14,7 +14,7 @@ pub const MAX_QUESTION_CHARS: usize = 1000;
 
 /// A message in a private chat: every text is a question.
 pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
-    if !super::admit(&bot, &msg, &deps).await? {
+    if !super::admit(&bot, &msg, &deps, crate::flood::Cost::Question).await? {
         return Ok(());
     }
     match msg.text() {
@@ -55,7 +55,7 @@ pub async fn on_group_question(
     question: GroupQuestion,
     deps: Deps,
 ) -> HandlerResult {
-    if !super::admit(&bot, &msg, &deps).await? {
+    if !super::admit(&bot, &msg, &deps, crate::flood::Cost::Question).await? {
         return Ok(());
     }
     ask(bot, msg.clone(), &question.0, &deps).await

@@ -6,9 +6,18 @@
 use teloxide::prelude::*;
 
 use super::{Deps, HandlerResult, admin, ask, browse, reassign, reply, start::EXAMPLES, tips};
+use crate::flood::{Cost, Verdict};
 use crate::handlers::TgBot;
 
 pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerResult {
+    // Presses count against the same per-user bucket as messages, at half a question's cost.
+    // Over the limit the press is still answered, so the button stops spinning.
+    if deps.flood.check(q.from.id.0, Cost::Cheap) != Verdict::Allow {
+        bot.answer_callback_query(q.id.clone())
+            .text("You're pressing faster than I can answer. Please wait a little.")
+            .await?;
+        return Ok(());
+    }
     let data = q.data.clone().unwrap_or_default();
     let chat = q.regular_message().map(|m| m.chat.id);
     let (kind, arg) = data.split_once(':').unwrap_or(("", ""));
