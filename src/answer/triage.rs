@@ -1,16 +1,17 @@
 //! Emergency and crisis answers: which articles follow the emergency advice.
 //!
 //! An emergency's answer is the first-aid article of its most urgent flag (a stroke gets
-//! stroke-signs, a collapse cpr-basics), unless the ranked answer is already the article of
-//! one of its flags. A crisis answer (suicide, self-harm) offers only articles from the
-//! supportive set in `red-flags.toml`: never a random topic, never "did you mean".
+//! stroke-signs, a collapse cpr-basics) when the question ranks it near the top, unless the
+//! ranked answer is already the article of one of its flags; otherwise it is offered first.
+//! A crisis answer (suicide, self-harm) offers only articles from the supportive set in
+//! `red-flags.toml`: never a random topic, never "did you mean".
 
 use super::{Answer, Best, Engine, Suggestion};
 use crate::ranker::Ranking;
 use crate::safety::Emergency;
 use crate::search::SearchError;
 
-/// How high the first-aid article must rank for it to replace a confident answer.
+/// How high the first-aid article must rank to become the answer.
 const FIRST_AID_NEAR: usize = 3;
 
 impl Engine {
@@ -56,19 +57,21 @@ impl Engine {
             return Ok(());
         };
         // Recall comes first, so some calm questions are flagged too ("found a lump, should
-        // I worry"). When the gate was sure of another article and the question is not near
-        // the first-aid article at all, that answer stays and first aid comes right after it,
-        // under the emergency advice that leads either way.
+        // I worry"). When the question is not near the first-aid article at all, whatever the
+        // gate decided stays, and first aid is the first article offered after it, under the
+        // emergency advice that leads either way.
         let near = ranking
             .candidates
             .iter()
             .take(FIRST_AID_NEAR)
             .any(|c| c.slug == aid.article.slug);
-        if let Some(best) = answer.best.as_ref().filter(|_| !near) {
-            let slug = best.article.slug.clone();
-            answer.related.retain(|s| s.slug != aid.article.slug && s.slug != slug);
+        if !near {
+            let best = answer.best.as_ref().map(|b| b.article.slug.clone());
+            answer
+                .related
+                .retain(|s| s.slug != aid.article.slug && Some(&s.slug) != best.as_ref());
             answer.related.insert(0, aid.article);
-            answer.related.truncate(top.saturating_sub(1));
+            answer.related.truncate(top.saturating_sub(1).max(1));
             return Ok(());
         }
         if let Some(old) = answer.best.take() {
