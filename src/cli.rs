@@ -1,8 +1,9 @@
-//! The command line: parsing `healthbot [run|ask|eval|check-content]` and running the
-//! offline commands. `main` hands `run` to the bot; the command line and the bot share the
+//! The command line: parsing `healthbot [run|ask|eval|check-content|backup|restore]` and
+//! running the offline commands. `main` hands `run` to the bot; the command line and the bot share the
 //! app's assembly in [`crate::app`] and never import each other.
 
 mod ask;
+mod backup;
 mod calibrate;
 mod embed;
 mod eval;
@@ -41,6 +42,10 @@ pub enum Command {
     Embed,
     /// Validate every file in CONTENT_DIR; exits non-zero on any problem.
     CheckContent,
+    /// Write every record in DATA_DIR to a JSONL file (the bot must be stopped).
+    Backup(backup::BackupArgs),
+    /// Load a backup into an empty DATA_DIR.
+    Restore(backup::RestoreArgs),
 }
 
 fn parse_top(text: &str) -> Result<usize, String> {
@@ -62,6 +67,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Embed => embed::run(),
         Command::CheckContent => check_content(),
+        Command::Backup(args) => backup::backup(&args),
+        Command::Restore(args) => backup::restore(&args),
     }
 }
 

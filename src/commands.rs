@@ -63,6 +63,8 @@ pub enum AdminCommand {
     Broadcast(String),
     /// Recent admin changes: /audit [page]
     Audit(String),
+    /// Every stored record as one backup file
+    Backup,
     /// Cancel the current step-by-step dialogue.
     Cancel,
 }

@@ -1,5 +1,5 @@
 //! Durable state in sled: articles (bundled and admin-made), tips, users, subscriptions,
-//! feedback and unanswered questions.
+//! feedback and unanswered questions, and their backup ([`backup`]).
 //!
 //! Each kind lives in its own tree whose name carries a schema version (`articles.v1`), and
 //! values are JSON, so a future format can be migrated tree by tree. Key encodings stay
@@ -9,6 +9,7 @@
 mod admin;
 mod articles;
 mod audit;
+pub mod backup;
 mod feedback;
 mod preferences;
 mod subscriptions;
@@ -101,6 +102,15 @@ impl Store {
     /// Returns sled's error if the flush fails.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
+        Ok(())
+    }
+
+    /// Reads one record, to show the store still answers (for the health check).
+    ///
+    /// # Errors
+    /// Returns the storage error that a real request would meet.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.db.open_tree(USERS)?.first()?;
         Ok(())
     }
 
