@@ -11,6 +11,7 @@ mod inline;
 pub mod reply;
 mod start;
 pub mod tips;
+pub mod trace;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,9 @@ use crate::commands::Command;
 use crate::config::Config;
 use crate::flood::{FloodGuard, Verdict};
 use crate::store::Store;
+use crate::telemetry;
+
+pub use trace::{count_request_error, set_outcome};
 
 /// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
 /// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
@@ -73,10 +77,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         )
         .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(ask::on_message))
         .branch(dptree::filter_map(ask::addressed_question).endpoint(ask::on_group_question));
-    dptree::entry()
-        .branch(messages)
-        .branch(Update::filter_callback_query().endpoint(callback::on_callback))
-        .branch(Update::filter_inline_query().endpoint(inline::on_inline_query))
+    trace::timed(
+        dptree::entry()
+            .branch(messages)
+            .branch(Update::filter_callback_query().endpoint(callback::on_callback))
+            .branch(Update::filter_inline_query().endpoint(inline::on_inline_query)),
+    )
 }
 
 /// Whether the sender's numeric id is in `ADMIN_IDS`. Usernames are never trusted.
@@ -112,8 +118,14 @@ pub(crate) async fn admit(bot: &TgBot, msg: &Message, deps: &Deps) -> anyhow::Re
     };
     match deps.flood.check(user.id.0, std::time::Instant::now()) {
         Verdict::Allow => Ok(true),
-        Verdict::Drop => Ok(false),
+        Verdict::Drop => {
+            telemetry::flood_dropped();
+            set_outcome("flood_dropped");
+            Ok(false)
+        }
         Verdict::Warn => {
+            telemetry::flood_dropped();
+            set_outcome("flood_warned");
             log::info!("flood control: asking user {} to slow down", user.id);
             let text = "You're sending messages faster than I can answer well. Please wait a little and ask again.";
             send_html(bot, msg.chat.id, teloxide::utils::html::escape(text), None).await?;
@@ -134,6 +146,7 @@ pub(crate) async fn send_html(
 ) -> HandlerResult {
     match deliver_html(bot, chat, html, keyboard).await {
         Err(err) if is_unreachable_chat(&err) => {
+            count_request_error(&err);
             log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
             Ok(())
         }
@@ -166,6 +179,7 @@ pub(crate) async fn deliver_html(
         match request.await {
             Ok(_) => return Ok(()),
             Err(err) if is_transient(&err) && attempt < SEND_ATTEMPTS => {
+                count_request_error(&err);
                 log::warn!("sending to chat {chat} failed ({err}); retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
                 delay *= 2;

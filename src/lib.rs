@@ -21,6 +21,9 @@
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`telemetry`]: the metrics (names, labels) and their Prometheus recorder.
+//! - [`health`]: whether the bot is healthy: the store answers and the Bot API was reached.
+//! - [`monitor`]: the operators' HTTP listener: `/metrics` and `/healthz`.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -42,7 +45,9 @@ pub mod eval;
 pub mod flood;
 pub mod gate;
 pub mod handlers;
+pub mod health;
 pub mod library;
+pub mod monitor;
 pub mod ranker;
 pub mod safety;
 pub mod search;
@@ -51,5 +56,6 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod synonyms;
+pub mod telemetry;
 pub mod text;
 pub mod tips;

@@ -3,9 +3,10 @@
 use teloxide::prelude::*;
 use teloxide::types::Me;
 
-use super::{Deps, HandlerResult, reply, send_html};
+use super::{Deps, HandlerResult, reply, send_html, set_outcome};
 use crate::answer;
 use crate::handlers::TgBot;
+use crate::telemetry::{self, Outcome};
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -71,6 +72,9 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record user: {err}");
     }
+    // Question text is for debugging only; info lines never carry it (see /privacy).
+    log::debug!("question in chat {}: {question:?}", msg.chat.id);
+    let started = std::time::Instant::now();
     // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
     let result = {
         let (engine, question) = (engine.clone(), question.clone());
@@ -89,6 +93,7 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
             .await;
         }
     };
+    record_outcome(&answer, started.elapsed());
     let best = answer.best.as_ref().map(|b| b.article.slug.as_str());
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
@@ -106,4 +111,27 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         reply::answer_keyboard(&answer),
     )
     .await
+}
+
+/// Counts the answer in the metrics and names its outcome for the update's log line.
+fn record_outcome(answer: &answer::Answer, took: std::time::Duration) {
+    let outcome = if answer.small_talk.is_some() {
+        Outcome::SmallTalk
+    } else if answer.answered() {
+        Outcome::Answered
+    } else {
+        Outcome::Unsure
+    };
+    telemetry::question(outcome, took);
+    for flag in answer.red_flags() {
+        // A flag's name is its serde name, a fixed identifier such as `heart_attack`.
+        if let Ok(serde_json::Value::String(name)) = serde_json::to_value(flag) {
+            telemetry::emergency(&name);
+        }
+    }
+    set_outcome(if answer.emergency.is_some() {
+        "emergency"
+    } else {
+        outcome.as_str()
+    });
 }
