@@ -96,7 +96,7 @@ pub fn install() -> Result<PrometheusHandle, BuildError> {
         metrics::Unit::Seconds,
         "Time to compute an answer."
     );
-    describe_counter!(UPDATES, "Telegram updates handled, by kind.");
+    describe_counter!(UPDATES, "Telegram updates received, by kind.");
     describe_counter!(TELEGRAM_ERRORS, "Failed Bot API calls, by class.");
     describe_counter!(FLOOD_DROPPED, "Messages dropped by per-user flood control.");
     describe_counter!(TIPS_SENT, "Daily tips delivered.");
@@ -126,7 +126,7 @@ pub fn emergency(flag: &str) {
     counter!(EMERGENCIES, "flag" => flag.to_owned()).increment(1);
 }
 
-/// Counts one handled update of `kind` (`message`, `callback_query`, ...).
+/// Counts one received update of `kind` (`message`, `callback_query`, ...).
 pub fn update(kind: &'static str) {
     counter!(UPDATES, "kind" => kind).increment(1);
 }

@@ -38,6 +38,8 @@ pub fn timed(tree: UpdateHandler<anyhow::Error>) -> UpdateHandler<anyhow::Error>
             let kind = deps
                 .try_get::<Update>()
                 .map_or("other", |update| update_kind(&update));
+            // Counted on arrival, so the count is current by the time the reply is out.
+            telemetry::update(kind);
             let started = Instant::now();
             let (flow, named) = OUTCOME
                 .scope(Cell::new(None), async move {
@@ -54,7 +56,6 @@ pub fn timed(tree: UpdateHandler<anyhow::Error>) -> UpdateHandler<anyhow::Error>
                 (ControlFlow::Break(Ok(())), None) => "handled",
                 (ControlFlow::Continue(_), None) => "ignored",
             };
-            telemetry::update(kind);
             log::info!(
                 "update {kind}: {outcome} in {:.1} ms",
                 started.elapsed().as_secs_f64() * 1000.0
