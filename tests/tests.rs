@@ -9,6 +9,7 @@ mod eval;
 mod fake_api_checks;
 mod frontend;
 mod library;
+mod ops;
 mod quality;
 mod tips;
 mod util;
