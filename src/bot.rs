@@ -22,13 +22,21 @@ use crate::config::Config;
 use crate::flood::FloodGuard;
 use crate::handlers::{self, Deps, TgBot};
 use crate::health::{self, Health};
+use crate::pacer::{ChatLimits, Pacer};
 use crate::store::Store;
 
 /// How often webhook mode asks `getWebhookInfo`, to keep `/healthz` current.
 const WEBHOOK_CHECK_EVERY: Duration = Duration::from_secs(60);
 
-/// Longest wait between attempts to reach the Bot API at start-up.
-const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
+/// Longest wait between attempts to reach the Bot API.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Updates that may wait for one chat's worker. A chat's updates are handled in order, and
+/// its answers may wait on that chat's send pace; when its queue is full the dispatcher
+/// waits, and with it every other chat. Flood control drops the excess of a flood cheaply
+/// once it reaches the worker, so the queue only has to hold one burst: a 200-message flood
+/// fits, and the dispatcher never waits for the flooder (teloxide's default is 64).
+const WORKER_QUEUE: usize = 1024;
 
 /// What `healthbot run` says without a token: how to get one, and what works without it.
 const NO_TOKEN: &str = "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
@@ -82,12 +90,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
     }
-    if !wait_for_api(&raw).await {
+    let retry_base = config.retry_base;
+    if !wait_for_api(&raw, retry_base).await {
         store.flush()?;
         return Ok(());
     }
     set_command_menu(&raw, &config).await;
-    let bot: TgBot = raw.throttle(teloxide::adaptors::throttle::Limits::default());
+    let chat_limits = config
+        .test_chat_rate
+        .map_or_else(ChatLimits::default, ChatLimits::uniform);
+    let bot = TgBot::new(raw.clone(), Pacer::new(chat_limits), config.retry_base);
     let webhook = config
         .webhook_url
         .clone()
@@ -106,12 +118,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         engine,
         store: store.clone(),
         config: Arc::new(config),
-        flood: FloodGuard::default(),
+        flood: FloodGuard::new(clock.clone()),
         clock,
     };
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
-        .dependencies(dptree::deps![deps])
+    let mut dispatcher = Dispatcher::builder(raw.clone(), handlers::schema())
+        .dependencies(dptree::deps![deps, bot])
         .default_handler(|_| async {})
+        .worker_queue_size(WORKER_QUEUE)
         .error_handler(LoggingErrorHandler::with_custom_text(
             "an update handler failed",
         ))
@@ -135,17 +148,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 options.address,
                 started.elapsed()
             );
-            let listener = webhooks::axum(bot.clone(), options)
+            let listener = webhooks::axum(raw.clone(), options)
                 .await
                 .context("cannot set up the webhook")?;
             health.reached();
-            tokio::spawn(watch_webhook(bot, health));
+            tokio::spawn(watch_webhook(raw, health));
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
                 .await
         }
         None => {
-            let listener = polling::listener(bot, health).await;
+            let listener = polling::listener(raw, health, retry_base).await;
             log::info!("polling for updates ({:?} after start)", started.elapsed());
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
@@ -198,7 +211,7 @@ async fn start_monitor(
 }
 
 /// In webhook mode, asks `getWebhookInfo` every minute and tells [`Health`] how it went.
-async fn watch_webhook(bot: TgBot, health: Health) {
+async fn watch_webhook(bot: Bot, health: Health) {
     let mut every = tokio::time::interval(WEBHOOK_CHECK_EVERY);
     every.tick().await;
     loop {
@@ -213,10 +226,11 @@ async fn watch_webhook(bot: TgBot, health: Health) {
     }
 }
 
-/// Calls `getMe` until the Bot API answers, backing off up to [`MAX_STARTUP_BACKOFF`], so a
-/// bot started during an outage simply waits. Returns `false` if asked to stop meanwhile.
-async fn wait_for_api(bot: &Bot) -> bool {
-    let mut delay = Duration::from_millis(500);
+/// Calls `getMe` until the Bot API answers, backing off from `retry_base` up to
+/// [`MAX_BACKOFF`], so a bot started during an outage simply waits. Returns `false` if asked
+/// to stop meanwhile.
+async fn wait_for_api(bot: &Bot, retry_base: Duration) -> bool {
+    let mut delay = retry_base;
     loop {
         match bot.get_me().await {
             Ok(me) => {
@@ -231,7 +245,7 @@ async fn wait_for_api(bot: &Bot) -> bool {
             _ = tokio::signal::ctrl_c() => return false,
             true = wait_for_sigterm() => return false,
         }
-        delay = (delay * 2).min(MAX_STARTUP_BACKOFF);
+        delay = (delay * 2).min(MAX_BACKOFF);
     }
 }
 

@@ -3,13 +3,18 @@
 //!
 //! An article file starts with TOML front matter between `+++` lines, then a Markdown body
 //! (parsed in `front_matter`); the rules every article and tip must meet live in `rules`.
+//! The browsing categories (`categories.toml`) live in `categories`, and the roles of
+//! article headings (`section-roles.toml`) in `sections`.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
 //! the line, so `healthbot check-content` can list them all at once.
 
+pub mod categories;
 mod front_matter;
 mod rules;
+pub mod sections;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod tips;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,10 +24,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::gate::{self, Gate};
+use crate::safety;
 use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
+pub use categories::{Categories, Category};
 pub use rules::{phrasing_key, slugify, validate_https_url, validate_phrasing, validate_slug};
+pub use sections::SectionRoles;
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
@@ -108,9 +116,15 @@ pub struct Bundle {
     pub gate: Gate,
     /// The replies in `small-talk.toml` (the bundled copy when the folder has none).
     pub small_talk: SmallTalk,
+    /// The red-flag rules in `red-flags.toml` (the bundled copy when the folder has none).
+    pub red_flags: std::sync::Arc<crate::safety::Rules>,
     /// Known off-topic messages from `off-topic.toml` (the bundled copy when the folder has
     /// none): a question closer to one of them than to any article is turned away.
     pub off_topic: Vec<String>,
+    /// The browsing categories in `categories.toml` (the bundled copy when the folder has none).
+    pub categories: Categories,
+    /// The roles of article headings in `section-roles.toml` (likewise).
+    pub section_roles: SectionRoles,
 }
 
 /// A problem in one content file.
@@ -133,14 +147,6 @@ impl fmt::Display for ContentError {
 
 impl std::error::Error for ContentError {}
 
-/// `tips.toml`: a list of `[[tip]]` tables.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TipsFile {
-    #[serde(default)]
-    tip: Vec<Tip>,
-}
-
 /// Loads and validates a whole content folder.
 ///
 /// # Errors
@@ -148,7 +154,7 @@ struct TipsFile {
 pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
     let mut errors = Vec::new();
     let articles = load_articles(&dir.join("articles"), &mut errors);
-    let tips = load_tips(&dir.join("tips.toml"), &mut errors);
+    let tips = tips::load(&dir.join("tips.toml"), &mut errors);
     let synonyms = keep(&mut errors, load_synonyms(dir));
     let gate = keep(
         &mut errors,
@@ -164,17 +170,58 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
     );
-    match (synonyms, gate, small_talk, off_topic) {
-        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => {
-            Ok(Bundle {
-                articles,
-                tips,
-                synonyms,
-                gate,
-                small_talk,
-                off_topic,
-            })
-        }
+    let red_flags = keep(
+        &mut errors,
+        load_data(dir, safety::RULES_FILE, safety::BUNDLED_RULES, |t| {
+            safety::Rules::parse(t)
+                .map(std::sync::Arc::new)
+                .map_err(|e| (e.line, e.message))
+        }),
+    );
+    let categories = keep(
+        &mut errors,
+        load_data(
+            dir,
+            categories::FILE,
+            categories::BUNDLED,
+            Categories::parse,
+        ),
+    );
+    let section_roles = keep(
+        &mut errors,
+        load_data(dir, sections::FILE, sections::BUNDLED, SectionRoles::parse),
+    );
+    if let Some(categories) = &categories {
+        errors.extend(categories::unknown(&articles, categories, dir));
+    }
+    match (
+        synonyms,
+        gate,
+        small_talk,
+        off_topic,
+        red_flags,
+        categories,
+        section_roles,
+    ) {
+        (
+            Some(synonyms),
+            Some(gate),
+            Some(small_talk),
+            Some(off_topic),
+            Some(red_flags),
+            Some(categories),
+            Some(section_roles),
+        ) if errors.is_empty() => Ok(Bundle {
+            articles,
+            tips,
+            synonyms,
+            gate,
+            small_talk,
+            off_topic,
+            red_flags,
+            categories,
+            section_roles,
+        }),
         _ => Err(errors),
     }
 }
@@ -207,18 +254,28 @@ pub fn parse_off_topic(text: &str) -> Result<Vec<String>, (Option<usize>, String
         #[expect(dead_code, reason = "the kind documents the file; matching ignores it")]
         kind: Option<String>,
     }
-    let file: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-        (line, e.message().to_owned())
-    })?;
+    let file: File = parse_toml(text)?;
     let mut out = Vec::with_capacity(file.example.len());
     for (i, e) in file.example.into_iter().enumerate() {
         validate_phrasing(&e.text).map_err(|m| (None, format!("example #{}: {m}", i + 1)))?;
         out.push(e.text.trim().to_owned());
     }
     Ok(out)
+}
+
+/// Parses a TOML data file; a problem comes with its 1-based line when TOML knows it.
+///
+/// # Errors
+/// The line (when known) and TOML's message.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (Option<usize>, String)> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+        (line, e.message().to_owned())
+    })
 }
 
 /// The value, or `None` with its problem added to `errors`.
@@ -321,53 +378,6 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
 fn line_containing(path: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
-}
-
-fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        // A library without tips is allowed; the daily tip feature then has nothing to send.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line: None,
-                message: e.to_string(),
-            });
-            return Vec::new();
-        }
-    };
-    let file: TipsFile = match toml::from_str(&text) {
-        Ok(file) => file,
-        Err(e) => {
-            let line = e
-                .span()
-                .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line,
-                message: e.message().to_owned(),
-            });
-            return Vec::new();
-        }
-    };
-    // Report tip problems by their position, since tips have no names.
-    let tip_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == "[[tip]]")
-        .map(|(i, _)| i + 1)
-        .collect();
-    for (i, tip) in file.tip.iter().enumerate() {
-        if let Err(message) = tip.validate() {
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line: tip_lines.get(i).copied(),
-                message: format!("tip #{}: {message}", i + 1),
-            });
-        }
-    }
-    file.tip
 }
 
 #[cfg(test)]

@@ -18,12 +18,16 @@
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
+//! - [`pacer`]: when an outgoing message may leave (Telegram's send limits), replies first.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
+//! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
 //! - [`telemetry`]: the metrics (names, labels) and their Prometheus recorder.
 //! - [`health`]: whether the bot is healthy: the store answers and the Bot API was reached.
 //! - [`monitor`]: the operators' HTTP listener: `/metrics` and `/healthz`.
+//! - [`links`]: checking that the library's links still lead somewhere (`check-links`).
+//! - [`review`]: the admins' review queue: unanswered and 👎 questions to teach the bot.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -47,8 +51,11 @@ pub mod gate;
 pub mod handlers;
 pub mod health;
 pub mod library;
+pub mod links;
 pub mod monitor;
+pub mod pacer;
 pub mod ranker;
+pub mod review;
 pub mod safety;
 pub mod search;
 pub mod smalltalk;
@@ -59,3 +66,4 @@ pub mod synonyms;
 pub mod telemetry;
 pub mod text;
 pub mod tips;
+pub mod topics;

@@ -143,6 +143,9 @@ const SNOW: &str = "/add Photokeratitis (snow blindness)\n\
     Photokeratitis is a painful sunburn of the surface of the eye caused by ultraviolet light \
     reflected from snow or water. It usually heals by itself within two days.";
 
+const TEACH: &str = "/teach photokeratitis-snow-blindness my eyes sting after a day of skiing";
+const EMERGENCY: &str = "my husband has crushing chest pain and is sweating";
+
 /// The restored store's records line for line, without the header (time and id counter).
 fn records(file: &[u8]) -> Vec<String> {
     let text = String::from_utf8(file.to_vec()).expect("utf-8 backup");
@@ -189,6 +192,15 @@ async fn a_backup_sent_by_backup_restores_the_same_answers_and_subscriptions() {
         "{}",
         before.text
     );
+    // What the teaching loop and emergency triage keep in their own trees.
+    let taught = ask(&api, ADMIN, TEACH).await;
+    assert!(taught.text.contains("now answers"), "{}", taught.text);
+    let emergency = ask(&api, USER, EMERGENCY).await;
+    assert!(
+        emergency.visible_text.contains("112"),
+        "{}",
+        emergency.visible_text
+    );
     let refused = ask(&api, USER, "/backup").await;
     assert!(
         refused.method == "sendMessage" && refused.file.is_none(),
@@ -234,6 +246,17 @@ async fn a_backup_sent_by_backup_restores_the_same_answers_and_subscriptions() {
         assert_eq!(
             new_store.seen_tips(user).unwrap(),
             old_store.seen_tips(user).unwrap()
+        );
+        let taught = new_store.taught().unwrap();
+        assert_eq!(taught.phrasings.len(), 1, "{taught:?}");
+        assert_eq!(taught, old_store.taught().unwrap());
+        let today = chrono::Utc::now().date_naive();
+        let days = (today.pred_opt().unwrap(), today.succ_opt().unwrap());
+        let flags = new_store.emergencies_between(days.0, days.1).unwrap();
+        assert!(flags.iter().any(|(_, f)| !f.is_empty()), "{flags:?}");
+        assert_eq!(
+            flags,
+            old_store.emergencies_between(days.0, days.1).unwrap()
         );
     }
     // A second restore into the now-full DATA_DIR is refused and changes nothing.

@@ -3,13 +3,18 @@
 
 mod admin;
 mod bot;
+mod browse;
 mod cli;
+mod emergencies;
 mod encoder;
 mod eval;
 mod fake_api_checks;
 mod frontend;
 mod library;
+mod links;
 mod ops;
 mod quality;
+mod teach;
 mod tips;
+mod triage;
 mod util;

@@ -11,21 +11,22 @@ use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
 
-use crate::handlers::{TgBot, count_request_error};
+use super::MAX_BACKOFF;
+use crate::handlers::count_request_error;
 use crate::health::Health;
 
 /// How long one `getUpdates` waits for updates before returning empty.
 const POLL_TIMEOUT_SECS: u32 = 10;
-/// The longest pause between failed polls.
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
 struct Poller {
-    bot: TgBot,
+    bot: Bot,
     health: Health,
     offset: i32,
     allowed: Option<Vec<AllowedUpdate>>,
     token: StopToken,
     flag: Option<StopFlag>,
+    /// The first pause after a failed poll (`config.retry_base`); it doubles per failure.
+    retry_base: Duration,
     /// Failures in a row, for the backoff.
     failures: u32,
     /// A pause owed before the next poll, after a failure.
@@ -35,8 +36,13 @@ struct Poller {
 
 /// A long-polling update listener over `bot`. Like teloxide's, it first removes a webhook
 /// left from webhook mode, and on shutdown confirms the handled updates so a restart does
-/// not see them again.
-pub async fn listener(bot: TgBot, health: Health) -> impl UpdateListener<Err = RequestError> {
+/// not see them again. After a failed poll it waits `retry_base`, doubling per failure up to
+/// [`MAX_BACKOFF`] (teloxide's default starts at 2 s and grows to a minute).
+pub async fn listener(
+    bot: Bot,
+    health: Health,
+    retry_base: Duration,
+) -> impl UpdateListener<Err = RequestError> {
     match bot.get_webhook_info().await {
         Ok(info) if info.url.is_some() => {
             if let Err(err) = bot.delete_webhook().await {
@@ -54,6 +60,7 @@ pub async fn listener(bot: TgBot, health: Health) -> impl UpdateListener<Err = R
         allowed: None,
         token,
         flag: Some(flag),
+        retry_base,
         failures: 0,
         pause: None,
         stopped: false,
@@ -123,7 +130,7 @@ async fn next_batch(
             count_request_error(&err);
             p.pause = Some(match &err {
                 RequestError::RetryAfter(wait) => wait.duration(),
-                _ => backoff(p.failures),
+                _ => backoff(p.retry_base, p.failures),
             });
             p.failures = p.failures.saturating_add(1);
             Some(vec![Err(err)])
@@ -140,9 +147,9 @@ async fn stop(p: &mut Poller) -> Option<Vec<Result<Update, RequestError>>> {
     None
 }
 
-/// 1 s, 2 s, 4 s... up to [`MAX_BACKOFF`].
-fn backoff(failures: u32) -> Duration {
-    Duration::from_secs(1u64 << failures.min(5)).min(MAX_BACKOFF)
+/// `base`, twice `base`, four times... up to [`MAX_BACKOFF`].
+fn backoff(base: Duration, failures: u32) -> Duration {
+    base.saturating_mul(1 << failures.min(16)).min(MAX_BACKOFF)
 }
 
 #[cfg(test)]
@@ -151,7 +158,14 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_its_cap() {
-        let waits: Vec<u64> = (0..8).map(|n| backoff(n).as_secs()).collect();
+        let base = Duration::from_secs(1);
+        let waits: Vec<u64> = (0..8).map(|n| backoff(base, n).as_secs()).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+        let fast = Duration::from_millis(10);
+        assert_eq!(backoff(fast, 0), fast);
+        assert_eq!(
+            backoff(fast, 40),
+            Duration::from_millis(10 << 16).min(MAX_BACKOFF)
+        );
     }
 }

@@ -80,6 +80,14 @@ fn update_kind(update: &Update) -> &'static str {
     }
 }
 
+/// Names the update being handled `failed` and counts its Bot API error, if any: for the
+/// error paths that answer the user with an apology, so the update ends "handled" for dptree
+/// while its log line and metrics still show the failure.
+pub fn failed(err: &anyhow::Error) {
+    count_handler_error(err);
+    set_outcome("failed");
+}
+
 fn count_handler_error(err: &anyhow::Error) {
     if let Some(request) = err.chain().find_map(|e| e.downcast_ref::<RequestError>()) {
         count_request_error(request);

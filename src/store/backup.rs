@@ -83,7 +83,10 @@ impl Store {
 
     fn snapshot(&self) -> Result<Vec<TreeDump>, BackupError> {
         for attempt in 1..=SNAPSHOT_ATTEMPTS {
-            let names = self.db.tree_names();
+            // sled lists trees in hash order, which differs between two stores holding the
+            // same records; sorted, the same records always give the same file.
+            let mut names = self.db.tree_names();
+            names.sort();
             let trees = names
                 .iter()
                 .map(|name| self.db.open_tree(name))
