@@ -1,6 +1,9 @@
 //! Telegram wiring: builds the `Bot`, the dptree handler tree and the `Dispatcher`, and runs
 //! it (long polling, or a webhook when `WEBHOOK_URL` is set) until Ctrl-C or SIGTERM. The
-//! handlers themselves live in [`crate::handlers`].
+//! handlers themselves live in [`crate::handlers`]. With `METRICS_LISTEN` set it also serves
+//! `/metrics` and `/healthz` ([`crate::monitor`]).
+
+mod polling;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,15 +12,21 @@ use std::time::Duration;
 use anyhow::Context;
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
-use teloxide::update_listeners::{self, webhooks};
+use teloxide::update_listeners::webhooks;
 use teloxide::utils::command::BotCommands;
 
+use crate::answer::Engine;
 use crate::app::App;
 use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
 use crate::flood::FloodGuard;
 use crate::handlers::{self, Deps, TgBot};
+use crate::health::{self, Health};
 use crate::pacer::{ChatLimits, Pacer};
+use crate::store::Store;
+
+/// How often webhook mode asks `getWebhookInfo`, to keep `/healthz` current.
+const WEBHOOK_CHECK_EVERY: Duration = Duration::from_secs(60);
 
 /// Longest wait between attempts to reach the Bot API.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -70,6 +79,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         engine.index.len(),
         started.elapsed()
     );
+    let mode = match config.webhook_url {
+        Some(_) => health::Mode::Webhook,
+        None => health::Mode::Polling,
+    };
+    let health = Health::new(store.clone(), clock.clone(), mode);
+    // Up before the Bot API is reached, so `/healthz` can say why the bot is not ready.
+    let _stop_monitor = start_monitor(&config, &store, &engine, &health).await?;
     let mut raw = Bot::new(token);
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
@@ -132,15 +148,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 options.address,
                 started.elapsed()
             );
-            let listener = webhooks::axum(raw, options)
+            let listener = webhooks::axum(raw.clone(), options)
                 .await
                 .context("cannot set up the webhook")?;
+            health.reached();
+            tokio::spawn(watch_webhook(raw, health));
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
                 .await
         }
         None => {
-            let listener = polling(raw, retry_base).await;
+            let listener = polling::listener(raw, health, retry_base).await;
             log::info!("polling for updates ({:?} after start)", started.elapsed());
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
@@ -159,8 +177,58 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Calls `getMe` until the Bot API answers, backing off from `retry_base` up to [`MAX_BACKOFF`], so a
-/// bot started during an outage simply waits. Returns `false` if asked to stop meanwhile.
+/// Serves `/metrics` and `/healthz` when `METRICS_LISTEN` is set, until the returned sender
+/// is dropped.
+///
+/// # Errors
+/// Fails if the recorder cannot be installed or the address cannot be bound.
+async fn start_monitor(
+    config: &Config,
+    store: &Store,
+    engine: &Engine,
+    health: &Health,
+) -> anyhow::Result<Option<tokio::sync::oneshot::Sender<()>>> {
+    let Some(addr) = config.metrics_listen else {
+        return Ok(None);
+    };
+    let metrics = crate::telemetry::install().context("cannot set up the metrics")?;
+    let (store, index) = (store.clone(), engine.index.clone());
+    let refresh: crate::monitor::Refresh = Arc::new(move || {
+        let subscribers = store.subscription_count().unwrap_or_else(|err| {
+            log::warn!("cannot count subscriptions: {err}");
+            0
+        });
+        let articles = usize::try_from(index.len()).unwrap_or(usize::MAX);
+        crate::telemetry::sizes(articles, subscribers);
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    crate::monitor::serve(addr, metrics, health.clone(), refresh, async {
+        // A dropped sender also means "stop".
+        let _ = stopped.await;
+    })
+    .await?;
+    Ok(Some(stop))
+}
+
+/// In webhook mode, asks `getWebhookInfo` every minute and tells [`Health`] how it went.
+async fn watch_webhook(bot: Bot, health: Health) {
+    let mut every = tokio::time::interval(WEBHOOK_CHECK_EVERY);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        match bot.get_webhook_info().await {
+            Ok(_) => health.reached(),
+            Err(err) => {
+                handlers::count_request_error(&err);
+                health.failed(err.to_string());
+            }
+        }
+    }
+}
+
+/// Calls `getMe` until the Bot API answers, backing off from `retry_base` up to
+/// [`MAX_BACKOFF`], so a bot started during an outage simply waits. Returns `false` if asked
+/// to stop meanwhile.
 async fn wait_for_api(bot: &Bot, retry_base: Duration) -> bool {
     let mut delay = retry_base;
     loop {
@@ -179,21 +247,6 @@ async fn wait_for_api(bot: &Bot, retry_base: Duration) -> bool {
         }
         delay = (delay * 2).min(MAX_BACKOFF);
     }
-}
-
-/// Long polling that, after a failed `getUpdates`, waits `retry_base` doubling per failure
-/// up to [`MAX_BACKOFF`] (teloxide's default starts at 2 s and grows to a minute).
-async fn polling(bot: Bot, retry_base: Duration) -> update_listeners::Polling<Bot> {
-    update_listeners::Polling::builder(bot)
-        .timeout(Duration::from_secs(10))
-        .backoff_strategy(move |errors| {
-            retry_base
-                .saturating_mul(1 << errors.min(16))
-                .min(MAX_BACKOFF)
-        })
-        .delete_webhook()
-        .await
-        .build()
 }
 
 /// Sets the command menu: user commands for everyone, plus admin commands in each admin's

@@ -1,8 +1,9 @@
-//! The command line: parsing `healthbot [run|ask|eval|check-content|check-links]` and
-//! running the offline commands. `main` hands `run` to the bot; the command line and the bot
+//! The command line: parsing `healthbot [run|ask|eval|check-content|check-links|backup|restore]`
+//! and running the offline commands. `main` hands `run` to the bot; the command line and the bot
 //! share the app's assembly in [`crate::app`] and never import each other.
 
 mod ask;
+mod backup;
 mod calibrate;
 mod embed;
 mod eval;
@@ -44,6 +45,10 @@ pub enum Command {
     CheckContent,
     /// Request every article and tip url in CONTENT_DIR and list the ones that fail.
     CheckLinks(links::LinksArgs),
+    /// Write every record in DATA_DIR to a JSONL file (the bot must be stopped).
+    Backup(backup::BackupArgs),
+    /// Load a backup into an empty DATA_DIR.
+    Restore(backup::RestoreArgs),
 }
 
 fn parse_top(text: &str) -> Result<usize, String> {
@@ -66,6 +71,8 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Embed => embed::run(),
         Command::CheckContent => check_content(),
         Command::CheckLinks(args) => links::run(&args),
+        Command::Backup(args) => backup::backup(&args),
+        Command::Restore(args) => backup::restore(&args),
     }
 }
 

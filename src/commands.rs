@@ -73,6 +73,8 @@ pub enum AdminCommand {
     Phrasings(String),
     /// Why the bot answers a question as it does: /why <question>
     Why(String),
+    /// Every stored record as one backup file
+    Backup,
     /// Cancel the current step-by-step dialogue.
     Cancel,
 }

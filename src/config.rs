@@ -52,9 +52,10 @@ pub mod vars {
     pub const CRISIS_LINE: &str = "CRISIS_LINE";
     pub const WEBHOOK_URL: &str = "WEBHOOK_URL";
     pub const WEBHOOK_LISTEN: &str = "WEBHOOK_LISTEN";
+    pub const METRICS_LISTEN: &str = "METRICS_LISTEN";
 
     /// All of the above, in `.env.example` order.
-    pub const ALL: [&str; 13] = [
+    pub const ALL: [&str; 14] = [
         TOKEN,
         API_URL,
         ADMIN_IDS,
@@ -68,6 +69,7 @@ pub mod vars {
         CRISIS_LINE,
         WEBHOOK_URL,
         WEBHOOK_LISTEN,
+        METRICS_LISTEN,
     ];
 
     /// Test-only: the instant the bot's clock reads at start-up (RFC 3339, e.g.
@@ -165,6 +167,8 @@ pub struct Config {
     pub webhook_url: Option<url::Url>,
     /// Local address the webhook server binds.
     pub webhook_listen: std::net::SocketAddr,
+    /// Where `/metrics` and `/healthz` are served; `None` (unset or empty) means nowhere.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Test-only: where the bot's clock starts (see [`vars::TEST_CLOCK_START`]); `None`
     /// means the system clock.
     pub test_clock_start: Option<DateTime<Utc>>,
@@ -188,6 +192,7 @@ impl std::fmt::Debug for Config {
             .field("cache_dir", &self.cache_dir)
             .field("default_timezone", &self.default_timezone)
             .field("tips_default_time", &self.tips_default_time)
+            .field("metrics_listen", &self.metrics_listen)
             .field("test_clock_start", &self.test_clock_start)
             .finish_non_exhaustive()
     }
@@ -263,6 +268,18 @@ impl Config {
                 "expected host:port such as 0.0.0.0:8443",
             )
         })?;
+        let metrics_listen = raw
+            .get(vars::METRICS_LISTEN)
+            .map(|v| {
+                v.parse().map_err(|_| {
+                    invalid(
+                        vars::METRICS_LISTEN,
+                        v,
+                        "expected host:port such as 127.0.0.1:9464, or empty for no metrics",
+                    )
+                })
+            })
+            .transpose()?;
         let test_clock_start = raw
             .get(vars::TEST_CLOCK_START)
             .map(|v| {
@@ -315,6 +332,7 @@ impl Config {
             crisis_line: advice(vars::CRISIS_LINE, DEFAULT_CRISIS_LINE)?,
             webhook_url,
             webhook_listen,
+            metrics_listen,
             test_clock_start,
             retry_base,
             test_chat_rate: positive(vars::TEST_CHAT_RATE)?,

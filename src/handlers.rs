@@ -13,6 +13,7 @@ mod reassign;
 pub mod reply;
 mod start;
 pub mod tips;
+pub mod trace;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +32,10 @@ use crate::error::{GENERIC_APOLOGY, user_message};
 use crate::flood::{Cost, FloodGuard, Verdict};
 use crate::pacer::{Lane, Pacer};
 use crate::store::Store;
+use crate::telemetry;
 use crate::text::clip;
+
+pub use trace::{count_request_error, set_outcome};
 
 /// The bot as handlers see it: the Bot API client (through `Deref`) and the [`Pacer`] that
 /// every outgoing message waits on, so sends stay within Telegram's limits.
@@ -131,15 +135,17 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
                 or_apology(&bot, chat, result).await
             },
         ));
-    dptree::entry()
-        .branch(messages)
-        .branch(Update::filter_callback_query().endpoint(
-            |bot: TgBot, q: CallbackQuery, deps: Deps| async move {
-                let result = callback::on_callback(bot.clone(), q.clone(), deps).await;
-                or_answered(&bot, &q, result).await
-            },
-        ))
-        .branch(Update::filter_inline_query().endpoint(inline::on_inline_query))
+    trace::timed(
+        dptree::entry()
+            .branch(messages)
+            .branch(Update::filter_callback_query().endpoint(
+                |bot: TgBot, q: CallbackQuery, deps: Deps| async move {
+                    let result = callback::on_callback(bot.clone(), q.clone(), deps).await;
+                    or_answered(&bot, &q, result).await
+                },
+            ))
+            .branch(Update::filter_inline_query().endpoint(inline::on_inline_query)),
+    )
 }
 
 /// The one error-to-reply path of the question, command and button handlers (admin tools
@@ -150,6 +156,7 @@ async fn or_apology(bot: &TgBot, chat: ChatId, result: HandlerResult) -> Handler
     let Err(err) = result else {
         return Ok(());
     };
+    trace::failed(&err);
     let text = user_message(&err);
     if text == GENERIC_APOLOGY {
         log::error!("an update handler failed: {err:#}");
@@ -175,6 +182,7 @@ async fn or_answered(bot: &TgBot, q: &CallbackQuery, result: HandlerResult) -> H
     match q.regular_message() {
         Some(m) => or_apology(bot, m.chat.id, Err(err)).await,
         None => {
+            trace::failed(&err);
             log::error!("a button handler failed: {err:#}");
             Ok(())
         }
@@ -224,8 +232,14 @@ pub(crate) async fn admit(
     };
     match deps.flood.check(user.id.0, cost) {
         Verdict::Allow => Ok(true),
-        Verdict::Drop => Ok(false),
+        Verdict::Drop => {
+            telemetry::flood_dropped();
+            set_outcome("flood_dropped");
+            Ok(false)
+        }
         Verdict::Warn => {
+            telemetry::flood_dropped();
+            set_outcome("flood_warned");
             log::info!("flood control: asking user {} to slow down", user.id);
             let text = "You're sending messages faster than I can answer well. Please wait a little and ask again.";
             send_html(bot, msg.chat.id, teloxide::utils::html::escape(text), None).await?;
@@ -246,6 +260,7 @@ pub(crate) async fn send_html(
 ) -> HandlerResult {
     match deliver_html(bot, chat, html, keyboard, Lane::Reply).await {
         Err(err) if is_unreachable_chat(&err) => {
+            count_request_error(&err);
             log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
             Ok(())
         }
@@ -287,10 +302,12 @@ pub(crate) async fn deliver_html(
         };
         match &err {
             RequestError::RetryAfter(wait) => {
+                count_request_error(&err);
                 log::info!("chat {chat}: Telegram asks to wait {wait:?}; sending then");
                 bot.pacer.freeze(chat.0, wait.duration());
             }
             RequestError::Network(e) if e.is_connect() => {
+                count_request_error(&err);
                 log::warn!("sending to chat {chat} failed ({err}); retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
                 delay *= 2;

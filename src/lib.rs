@@ -23,6 +23,9 @@
 //! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`telemetry`]: the metrics (names, labels) and their Prometheus recorder.
+//! - [`health`]: whether the bot is healthy: the store answers and the Bot API was reached.
+//! - [`monitor`]: the operators' HTTP listener: `/metrics` and `/healthz`.
 //! - [`links`]: checking that the library's links still lead somewhere (`check-links`).
 //! - [`review`]: the admins' review queue: unanswered and 👎 questions to teach the bot.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
@@ -46,8 +49,10 @@ pub mod eval;
 pub mod flood;
 pub mod gate;
 pub mod handlers;
+pub mod health;
 pub mod library;
 pub mod links;
+pub mod monitor;
 pub mod pacer;
 pub mod ranker;
 pub mod review;
@@ -58,6 +63,7 @@ pub mod stats;
 pub mod store;
 pub mod summary;
 pub mod synonyms;
+pub mod telemetry;
 pub mod text;
 pub mod tips;
 pub mod topics;

@@ -1,5 +1,6 @@
 //! Durable state in sled: articles (bundled and admin-made), taught phrasings and off-topic
-//! examples, tips, users, subscriptions, feedback, unanswered questions and the review queue.
+//! examples, tips, users, subscriptions, feedback, unanswered questions and the review queue,
+//! and their backup ([`backup`]).
 //!
 //! Each kind lives in its own tree whose name carries a schema version (`articles.v1`), and
 //! values are JSON, so a future format can be migrated tree by tree. Key encodings stay
@@ -9,6 +10,7 @@
 mod admin;
 mod articles;
 mod audit;
+pub mod backup;
 mod emergencies;
 mod feedback;
 mod phrasings;
@@ -125,6 +127,15 @@ impl Store {
     /// Returns sled's error if the flush fails.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush()?;
+        Ok(())
+    }
+
+    /// Reads one record, to show the store still answers (for the health check).
+    ///
+    /// # Errors
+    /// Returns the storage error that a real request would meet.
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.db.open_tree(USERS)?.first()?;
         Ok(())
     }
 

@@ -404,6 +404,7 @@ async fn non_admin_is_refused_every_admin_command_and_nothing_changes() {
         "/stats",
         "/broadcast hello",
         "/audit",
+        "/backup",
         "/cancel",
     ];
     let mut user = Chat::new(&api, USER);

@@ -12,6 +12,7 @@ mod fake_api_checks;
 mod frontend;
 mod library;
 mod links;
+mod ops;
 mod quality;
 mod teach;
 mod tips;

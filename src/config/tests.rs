@@ -19,6 +19,7 @@ fn defaults_apply_when_nothing_is_set() {
     assert!(c.token.is_none() && c.admin_ids.is_empty());
     assert_eq!(c.model_dir, PathBuf::from("./models/all-MiniLM-L6-v2"));
     assert_eq!(c.cache_dir, PathBuf::from("./cache"));
+    assert_eq!(c.metrics_listen, None);
 }
 
 #[test]
@@ -47,12 +48,23 @@ fn bad_values_name_their_variable() {
         ("TELOXIDE_API_URL", "not a url"),
         ("WEBHOOK_URL", "ftp://x"),
         ("WEBHOOK_LISTEN", "everywhere"),
+        ("METRICS_LISTEN", "9464"),
         ("HEALTHBOT_TEST_CLOCK_START", "tomorrow"),
     ] {
         let err = config(&[(var, value)]).unwrap_err().to_string();
         assert!(err.contains(var), "{err}");
         assert!(err.contains(value), "{err}");
     }
+}
+
+#[test]
+fn metrics_are_served_only_where_metrics_listen_says() {
+    let c = config(&[("METRICS_LISTEN", "127.0.0.1:9464")]).unwrap();
+    assert_eq!(c.metrics_listen, Some("127.0.0.1:9464".parse().unwrap()));
+    assert_eq!(
+        config(&[("METRICS_LISTEN", " ")]).unwrap().metrics_listen,
+        None
+    );
 }
 
 #[test]

@@ -72,6 +72,7 @@ async fn dispatch(bot: &TgBot, msg: &Message, cmd: AdminCommand, deps: &Deps) ->
         C::List(arg) => pages::list(bot, msg.chat.id, arg.trim(), deps).await,
         C::Import => transfer::import(bot, msg, deps).await,
         C::Export => transfer::export(bot, msg, deps).await,
+        C::Backup => transfer::backup(bot, msg, deps).await,
         C::AddTip(text) => tips::add(bot, msg, &text, deps).await,
         C::DelTip(id) => tips::delete(bot, msg, id.trim(), deps).await,
         C::Tips(arg) => pages::tips(bot, msg.chat.id, arg.trim(), deps).await,

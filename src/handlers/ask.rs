@@ -3,11 +3,12 @@
 use teloxide::prelude::*;
 use teloxide::types::Me;
 
-use super::{Deps, HandlerResult, browse, reply, send_html};
+use super::{Deps, HandlerResult, browse, reply, send_html, set_outcome};
 use crate::answer;
 use crate::handlers::TgBot;
 use crate::safety::Emergency;
 use crate::store::Store;
+use crate::telemetry::{self, Outcome};
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
@@ -73,6 +74,9 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record user: {err}");
     }
+    // Question text is for debugging only; info lines never carry it (see /privacy).
+    log::debug!("question in chat {}: {question:?}", msg.chat.id);
+    let started = std::time::Instant::now();
     // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
     let result = {
         let (engine, question) = (engine.clone(), question.clone());
@@ -91,6 +95,7 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
             .await;
         }
     };
+    record_outcome(&answer, started.elapsed());
     let best = answer.best.as_ref().map(|b| b.article.slug.as_str());
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
@@ -131,4 +136,24 @@ pub fn record_emergency(store: &Store, today: chrono::NaiveDate, emergency: &Eme
             log::warn!("could not count an emergency flag: {err}");
         }
     }
+}
+
+/// Counts the answer in the metrics and names its outcome for the update's log line.
+fn record_outcome(answer: &answer::Answer, took: std::time::Duration) {
+    let outcome = if answer.small_talk.is_some() {
+        Outcome::SmallTalk
+    } else if answer.answered() {
+        Outcome::Answered
+    } else {
+        Outcome::Unsure
+    };
+    telemetry::question(outcome, took);
+    for flag in answer.red_flags() {
+        telemetry::emergency(flag.id());
+    }
+    set_outcome(if answer.emergency.is_some() {
+        "emergency"
+    } else {
+        outcome.as_str()
+    });
 }

@@ -32,7 +32,7 @@ pub async fn help(bot: TgBot, msg: Message) -> HandlerResult {
 
 pub async fn privacy(bot: TgBot, msg: Message) -> HandlerResult {
     let html = format!(
-        "{}\n\n{}\n\n{}",
+        "{}\n\n{}\n\n{}\n\n{}",
         bold("What I store"),
         escape(
             "Your numeric Telegram id and when you first used me; your daily-tip subscription, time and timezone, if you \
@@ -41,6 +41,11 @@ pub async fn privacy(bot: TgBot, msg: Message) -> HandlerResult {
         ),
         escape(
             "I do not store your chat history or your name. Send /forget to delete everything stored about you."
+        ),
+        escape(
+            "Logs: each message is logged with its kind, how long the answer took and how it ended, never its \
+             text and never your name. The text of a question appears only in debug logs, which are off unless \
+             the operator switches them on to fix a problem. Operator backups hold the stored data above."
         )
     );
     send_html(&bot, msg.chat.id, html, None).await

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::usage::{bump, count};
 use super::{Store, StoreError};
 
-const EMERGENCIES: &str = "emergencies_daily.v1";
+pub(super) const EMERGENCIES: &str = "emergencies_daily.v1";
 
 /// Red flags raised on one day: (flag id, count), most raised first.
 pub type DayFlags = Vec<(String, u64)>;

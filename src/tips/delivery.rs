@@ -105,6 +105,7 @@ impl<N: Notifier> Sender<N> {
         }
         self.finish().await;
         let s = self.stats;
+        crate::telemetry::tips(s.sent, s.failed + s.unsubscribed);
         if s != PassStats::default() {
             log::info!(
                 "tips: pass done in {:?}: {} sent, {} unsubscribed (blocked), {} failed, {} skipped",

@@ -1,4 +1,5 @@
-//! `/import` (a `.jsonl` or `.md` document with the caption `/import`) and `/export`.
+//! `/import` (a `.jsonl` or `.md` document with the caption `/import`), `/export`, and
+//! `/backup` (the whole store, while the bot runs and the command line cannot open it).
 
 use anyhow::Context;
 use teloxide::net::Download;
@@ -10,7 +11,11 @@ use super::{library, reply, report, sender};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::{LineProblem, MAX_IMPORT_BYTES};
+use crate::store::backup::BackupError;
 use crate::text::clip;
+
+/// The largest file a bot may send through the Bot API.
+const MAX_UPLOAD_BYTES: usize = 50 * 1024 * 1024;
 
 /// Most problems listed in one reply; the count of the rest follows.
 const MAX_LISTED_PROBLEMS: usize = 30;
@@ -123,6 +128,49 @@ pub async fn export(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
     )
     .caption(format!(
         "{count} articles. Send this file back with the caption /import to restore them."
+    ))
+    .await?;
+    Ok(())
+}
+
+/// `/backup`: every record in the store as one file, read at one point in time, in the
+/// format `healthbot restore` loads.
+pub async fn backup(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
+    let (store, now) = (deps.store.clone(), deps.clock.now());
+    let taken = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        store.backup(&mut out, now).map(|summary| (out, summary))
+    })
+    .await
+    .context("backup task")?;
+    let (bytes, summary) = match taken {
+        Ok(taken) => taken,
+        Err(err @ BackupError::Busy) => return reply(bot, msg.chat.id, err.to_string()).await,
+        Err(err) => return Err(err.into()),
+    };
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        let text = format!(
+            "The backup is {} MB, more than Telegram lets a bot send. Stop the bot and run \
+             `healthbot backup --out FILE` on the server instead.",
+            bytes.len() / (1024 * 1024)
+        );
+        return reply(bot, msg.chat.id, text).await;
+    }
+    let name = format!("healthbot-backup-{}.jsonl", now.format("%Y%m%d-%H%M%S"));
+    log::info!(
+        "admin backup: {} records in {} trees, {} bytes",
+        summary.records,
+        summary.trees,
+        bytes.len()
+    );
+    bot.send_document(
+        msg.chat.id,
+        InputFile::memory(bytes).file_name(name.clone()),
+    )
+    .caption(format!(
+        "Backup: {} records in {} trees. To restore it, stop the bot and run \
+             healthbot restore --from {name} with an empty DATA_DIR.",
+        summary.records, summary.trees
     ))
     .await?;
     Ok(())

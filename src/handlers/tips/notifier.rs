@@ -30,7 +30,10 @@ impl Notifier for TelegramNotifier {
         let keyboard = Some(view::tip_keyboard(true));
         deliver_html(&self.bot, ChatId(chat_id), html, keyboard, Lane::Bulk)
             .await
-            .map_err(|err| classify(&err))
+            .map_err(|err| {
+                crate::handlers::count_request_error(&err);
+                classify(&err)
+            })
     }
 }
 
