@@ -4,12 +4,14 @@
 
 mod engine;
 mod explain;
+mod follow_up;
 
 use serde::Serialize;
 
 pub use engine::Engine;
 pub use explain::Explanation;
 
+use crate::intent::Intent;
 use crate::ranker::Ranking;
 use crate::safety::{Emergency, RedFlag};
 use crate::smalltalk;
@@ -54,6 +56,11 @@ pub struct Best {
     #[serde(flatten)]
     pub article: Suggestion,
     pub summary: String,
+    /// What kind of answer the question asked for.
+    pub intent: Intent,
+    /// The heading of the section the summary quotes ("" for the opening), or `None` for the
+    /// plain question-word summary.
+    pub section: Option<String>,
 }
 
 /// Everything the bot says in reply to one question.
@@ -72,6 +79,9 @@ pub struct Answer {
     pub confidence: Option<f32>,
     /// The ranking behind the answer, for explanations.
     pub ranking: Option<Ranking>,
+    /// Whether `best` is the article this chat was last given, answering a follow-up
+    /// question with no topic of its own ("how long does it last?").
+    pub follow_up: bool,
 }
 
 impl Answer {
@@ -99,6 +109,7 @@ impl Answer {
             "emergency": self.emergency.is_some(),
             "small_talk": self.small_talk.is_some(),
             "best": self.best,
+            "follow_up": self.follow_up,
             "related": self.related,
         })
     }

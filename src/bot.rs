@@ -92,6 +92,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config: Arc::new(config),
         flood: FloodGuard::default(),
         clock,
+        recent: crate::followup::Recent::default(),
     };
     let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
         .dependencies(dptree::deps![deps])

@@ -119,6 +119,10 @@ fn check_content() -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
     match content::load_dir(&config.content_dir) {
         Ok(bundle) => {
+            let problems = content::structure_problems(&bundle, &config.content_dir);
+            if !problems.is_empty() {
+                return Ok(report_problems(&problems, &config.content_dir));
+            }
             let groups = bundle.synonyms.len();
             println!(
                 "{}: ok: {} articles, {} tips, {} synonym groups",
@@ -129,16 +133,14 @@ fn check_content() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!(
-                "{} problem(s) found in {}",
-                errors.len(),
-                config.content_dir.display()
-            );
-            Ok(ExitCode::FAILURE)
-        }
+        Err(errors) => Ok(report_problems(&errors, &config.content_dir)),
     }
+}
+
+fn report_problems(errors: &[content::ContentError], dir: &Path) -> ExitCode {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!("{} problem(s) found in {}", errors.len(), dir.display());
+    ExitCode::FAILURE
 }

@@ -3,15 +3,19 @@
 //!
 //! An article file starts with TOML front matter between `+++` lines, then a Markdown body
 //! (parsed in `front_matter`); the rules every article and tip must meet live in `rules`.
+//! The roles of article headings (`section-roles.toml`) live in `sections`, and the
+//! question-intent cues (`intents.toml`) are loaded here too.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
 //! the line, so `healthbot check-content` can list them all at once.
 
 mod front_matter;
 mod rules;
+pub mod sections;
 #[cfg(test)]
 pub(crate) mod testutil;
+mod tips;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -19,10 +23,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::gate::{self, Gate};
+use crate::intent::{self, IntentRules};
 use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
 pub use rules::{phrasing_key, slugify, validate_https_url, validate_phrasing, validate_slug};
+pub use sections::SectionRoles;
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
@@ -65,6 +71,10 @@ pub struct Article {
     /// Questions the article answers, worded as people type them; matched by meaning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<String>,
+    /// Section roles set by hand (heading -> role), for headings that `section-roles.toml`
+    /// maps to no role or to the wrong one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role: BTreeMap<String, String>,
     /// Markdown body.
     pub body: String,
 }
@@ -111,6 +121,11 @@ pub struct Bundle {
     /// Known off-topic messages from `off-topic.toml` (the bundled copy when the folder has
     /// none): a question closer to one of them than to any article is turned away.
     pub off_topic: Vec<String>,
+    /// The roles of article headings in `section-roles.toml` (the bundled copy when the
+    /// folder has none).
+    pub section_roles: SectionRoles,
+    /// The question-intent cues in `intents.toml` (likewise).
+    pub intents: IntentRules,
 }
 
 /// A problem in one content file.
@@ -133,14 +148,6 @@ impl fmt::Display for ContentError {
 
 impl std::error::Error for ContentError {}
 
-/// `tips.toml`: a list of `[[tip]]` tables.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TipsFile {
-    #[serde(default)]
-    tip: Vec<Tip>,
-}
-
 /// Loads and validates a whole content folder.
 ///
 /// # Errors
@@ -148,7 +155,7 @@ struct TipsFile {
 pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
     let mut errors = Vec::new();
     let articles = load_articles(&dir.join("articles"), &mut errors);
-    let tips = load_tips(&dir.join("tips.toml"), &mut errors);
+    let tips = tips::load(&dir.join("tips.toml"), &mut errors);
     let synonyms = keep(&mut errors, load_synonyms(dir));
     let gate = keep(
         &mut errors,
@@ -164,19 +171,62 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
     );
-    match (synonyms, gate, small_talk, off_topic) {
-        (Some(synonyms), Some(gate), Some(small_talk), Some(off_topic)) if errors.is_empty() => {
-            Ok(Bundle {
-                articles,
-                tips,
-                synonyms,
-                gate,
-                small_talk,
-                off_topic,
-            })
-        }
+    let section_roles = keep(
+        &mut errors,
+        load_data(dir, sections::FILE, sections::BUNDLED, SectionRoles::parse),
+    );
+    let intents = keep(
+        &mut errors,
+        load_data(dir, intent::FILE, intent::BUNDLED, IntentRules::parse),
+    );
+    match (
+        synonyms,
+        gate,
+        small_talk,
+        off_topic,
+        section_roles,
+        intents,
+    ) {
+        (
+            Some(synonyms),
+            Some(gate),
+            Some(small_talk),
+            Some(off_topic),
+            Some(section_roles),
+            Some(intents),
+        ) if errors.is_empty() => Ok(Bundle {
+            articles,
+            tips,
+            synonyms,
+            gate,
+            small_talk,
+            off_topic,
+            section_roles,
+            intents,
+        }),
         _ => Err(errors),
     }
+}
+
+/// Problems with the structure of a loaded library's articles that `check-content` reports
+/// but the bot can live with: headings with no section role, and condition articles without
+/// a self-care or see-a-doctor section.
+pub fn structure_problems(bundle: &Bundle, dir: &Path) -> Vec<ContentError> {
+    let dir = dir.join("articles");
+    bundle
+        .articles
+        .iter()
+        .flat_map(|a| {
+            let path = dir.join(format!("{}.md", a.slug));
+            sections::problems(a, &bundle.section_roles)
+                .into_iter()
+                .map(move |(needle, message)| ContentError {
+                    line: line_containing(&path, &needle),
+                    path: path.clone(),
+                    message,
+                })
+        })
+        .collect()
 }
 
 /// Loads `synonyms.toml` from a content folder, or the bundled groups when it has none.
@@ -207,18 +257,28 @@ pub fn parse_off_topic(text: &str) -> Result<Vec<String>, (Option<usize>, String
         #[expect(dead_code, reason = "the kind documents the file; matching ignores it")]
         kind: Option<String>,
     }
-    let file: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-        (line, e.message().to_owned())
-    })?;
+    let file: File = parse_toml(text)?;
     let mut out = Vec::with_capacity(file.example.len());
     for (i, e) in file.example.into_iter().enumerate() {
         validate_phrasing(&e.text).map_err(|m| (None, format!("example #{}: {m}", i + 1)))?;
         out.push(e.text.trim().to_owned());
     }
     Ok(out)
+}
+
+/// Parses a TOML data file; a problem comes with its 1-based line when TOML knows it.
+///
+/// # Errors
+/// The line (when known) and TOML's message.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, (Option<usize>, String)> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
+        (line, e.message().to_owned())
+    })
 }
 
 /// The value, or `None` with its problem added to `errors`.
@@ -321,53 +381,6 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
 fn line_containing(path: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
-}
-
-fn load_tips(path: &Path, errors: &mut Vec<ContentError>) -> Vec<Tip> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        // A library without tips is allowed; the daily tip feature then has nothing to send.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line: None,
-                message: e.to_string(),
-            });
-            return Vec::new();
-        }
-    };
-    let file: TipsFile = match toml::from_str(&text) {
-        Ok(file) => file,
-        Err(e) => {
-            let line = e
-                .span()
-                .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count());
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line,
-                message: e.message().to_owned(),
-            });
-            return Vec::new();
-        }
-    };
-    // Report tip problems by their position, since tips have no names.
-    let tip_lines: Vec<usize> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.trim() == "[[tip]]")
-        .map(|(i, _)| i + 1)
-        .collect();
-    for (i, tip) in file.tip.iter().enumerate() {
-        if let Err(message) = tip.validate() {
-            errors.push(ContentError {
-                path: path.to_owned(),
-                line: tip_lines.get(i).copied(),
-                message: format!("tip #{}: {message}", i + 1),
-            });
-        }
-    }
-    file.tip
 }
 
 #[cfg(test)]

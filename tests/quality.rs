@@ -29,14 +29,14 @@ const MIN_SMALL_TALK: f64 = 0.9;
 /// Most on-topic questions one article may be the top result for.
 const MAX_MAGNET_SHARE: f64 = 0.05;
 
-fn data(path: &str) -> std::path::PathBuf {
+pub fn data(path: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(path)
 }
 
 /// The engine over the bundled library, with the encoder, built once for these tests.
-fn engine() -> &'static Engine {
+pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         warm_vector_cache();

@@ -59,8 +59,26 @@ pub async fn on_group_question(
     ask(bot, msg.clone(), &question.0, &deps).await
 }
 
-/// Answers one question: safety advice, best article, related articles.
+/// Answers one question: safety advice, best article, related articles. In a private chat,
+/// or in a group reply to the bot, a question with no topic of its own may be a follow-up
+/// about the article the chat was just given.
 pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> HandlerResult {
+    let replies_to_bot = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .is_some_and(|u| u.is_bot);
+    let follow_ups = msg.chat.is_private() || replies_to_bot;
+    answer(bot, msg, question, deps, follow_ups).await
+}
+
+/// Answers one question, as a possible follow-up only if `follow_ups`.
+pub async fn answer(
+    bot: TgBot,
+    msg: Message,
+    question: &str,
+    deps: &Deps,
+    follow_ups: bool,
+) -> HandlerResult {
     let (engine, store) = (&deps.engine, &deps.store);
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();
     if question.is_empty() {
@@ -71,10 +89,18 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     {
         log::warn!("could not record user: {err}");
     }
+    let chat = msg.chat.id.0;
+    let previous = follow_ups
+        .then(|| deps.recent.recall(chat, deps.clock.now()))
+        .flatten()
+        .map(|last| last.slug);
     // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
     let result = {
         let (engine, question) = (engine.clone(), question.clone());
-        tokio::task::spawn_blocking(move || engine.answer(&question, answer::DEFAULT_TOP)).await
+        tokio::task::spawn_blocking(move || {
+            engine.answer_after(&question, answer::DEFAULT_TOP, previous.as_deref())
+        })
+        .await
     };
     let answer = match result.map_err(anyhow::Error::from).and_then(|r| Ok(r?)) {
         Ok(answer) => answer,
@@ -90,6 +116,12 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
         }
     };
     let best = answer.best.as_ref().map(|b| b.article.slug.as_str());
+    if let Some(slug) = best {
+        deps.recent.remember(chat, slug, deps.clock.now());
+        if answer.follow_up {
+            deps.recent.note_follow_up(chat, &question);
+        }
+    }
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
     }

@@ -13,6 +13,8 @@ use crate::text::clip;
 
 /// Telegram's limit on one message's text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
+/// Callback data of the "Not this one" button under a follow-up answer.
+pub const NOT_THIS_ONE: &str = "f:";
 /// Longest button label we show; Telegram truncates long ones anyway.
 const MAX_BUTTON_CHARS: usize = 60;
 
@@ -30,6 +32,18 @@ pub fn answer_html(answer: &Answer) -> String {
         return escape(&reply.text);
     }
     match &answer.best {
+        Some(best) if answer.follow_up => {
+            // Naming the article makes a wrong guess obvious; "Not this one" undoes it.
+            parts.push(format!(
+                "About {}:\n{}",
+                bold(&escape(&best.article.title)),
+                escape(&best.summary)
+            ));
+            parts.push(link(
+                &best.article.url,
+                &format!("Read more at {}", source_name(&best.article.url)),
+            ));
+        }
         Some(best) => {
             parts.push(format!(
                 "{}\n{}",
@@ -64,6 +78,12 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
             InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
         ]);
+        if answer.follow_up {
+            rows.push(vec![InlineKeyboardButton::callback(
+                "Not this one",
+                NOT_THIS_ONE,
+            )]);
+        }
     }
     let offered: Vec<&crate::answer::Suggestion> = if answer.best.is_some() {
         answer.related.iter().collect()
@@ -104,6 +124,8 @@ pub async fn send_article(
         log::warn!("could not count an article read: {err}");
     }
     let summary = deps.engine.summary(&a.slug, None)?.unwrap_or_default();
+    // A follow-up question ("how long does it last?") is about the article just opened.
+    deps.recent.remember(chat.0, &a.slug, deps.clock.now());
     let html = card_html(&a, &summary);
     let keyboard = InlineKeyboardMarkup::new(vec![vec![
         InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
@@ -237,6 +259,8 @@ mod tests {
             best: Some(Best {
                 article: article.clone(),
                 summary: summary.into(),
+                intent: crate::intent::Intent::General,
+                section: None,
             }),
             related: vec![Suggestion {
                 slug: "y".into(),
@@ -245,6 +269,7 @@ mod tests {
             small_talk: None,
             confidence: None,
             ranking: None,
+            follow_up: false,
         }
     }
 
