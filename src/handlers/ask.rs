@@ -1,7 +1,7 @@
 //! Free-text questions and `/ask <question>`.
 
 use teloxide::prelude::*;
-use teloxide::types::Me;
+use teloxide::types::{InlineKeyboardButtonKind, Me};
 
 use super::{Deps, HandlerResult, reply, send_html};
 use crate::answer;
@@ -63,21 +63,48 @@ pub async fn on_group_question(
 /// or in a group reply to the bot, a question with no topic of its own may be a follow-up
 /// about the article the chat was just given.
 pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> HandlerResult {
-    let replies_to_bot = msg
+    let replied = msg
         .reply_to_message()
-        .and_then(|m| m.from.as_ref())
-        .is_some_and(|u| u.is_bot);
-    let follow_ups = msg.chat.is_private() || replies_to_bot;
-    answer(bot, msg, question, deps, follow_ups).await
+        .filter(|m| m.from.as_ref().is_some_and(|u| u.is_bot));
+    let follow_up = if msg.chat.is_private() {
+        FollowUp::Allowed(None)
+    } else if let Some(replied) = replied {
+        // A reply is about the answer it replies to, whatever the group asked since.
+        FollowUp::Allowed(answered_slug(replied))
+    } else {
+        FollowUp::No
+    };
+    answer(bot, msg, question, deps, follow_up).await
 }
 
-/// Answers one question, as a possible follow-up only if `follow_ups`.
+/// Whether a question may be a follow-up, and about which article when the user replied to
+/// an answer (otherwise the chat's last one).
+pub enum FollowUp {
+    No,
+    Allowed(Option<String>),
+}
+
+/// The article a bot answer is about: the slug in its feedback button.
+fn answered_slug(msg: &Message) -> Option<String> {
+    msg.reply_markup()?
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .find_map(|b| match &b.kind {
+            InlineKeyboardButtonKind::CallbackData(data) => {
+                data.strip_prefix("u:").map(str::to_owned)
+            }
+            _ => None,
+        })
+}
+
+/// Answers one question, as a possible follow-up only if `follow_up` allows it.
 pub async fn answer(
     bot: TgBot,
     msg: Message,
     question: &str,
     deps: &Deps,
-    follow_ups: bool,
+    follow_up: FollowUp,
 ) -> HandlerResult {
     let (engine, store) = (&deps.engine, &deps.store);
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();
@@ -90,10 +117,13 @@ pub async fn answer(
         log::warn!("could not record user: {err}");
     }
     let chat = msg.chat.id.0;
-    let previous = follow_ups
-        .then(|| deps.recent.recall(chat, deps.clock.now()))
-        .flatten()
-        .map(|last| last.slug);
+    let previous = match follow_up {
+        FollowUp::No => None,
+        FollowUp::Allowed(about) => deps
+            .recent
+            .recall(chat, deps.clock.now())
+            .map(|last| about.unwrap_or(last.slug)),
+    };
     // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
     let result = {
         let (engine, question) = (engine.clone(), question.clone());

@@ -30,7 +30,7 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
             let question = deps.recent.take_follow_up(chat.0);
             match (question, q.regular_message().cloned()) {
                 (Some(question), Some(message)) => {
-                    ask::answer(bot, message, &question, &deps, false).await
+                    ask::answer(bot, message, &question, &deps, ask::FollowUp::No).await
                 }
                 _ => {
                     let text = "Sorry, I've lost track of that question. Please ask it again, naming the topic (for example \"how long does sunburn last\").";

@@ -49,7 +49,11 @@ fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> 
     let mut results = Vec::new();
     for s in shown {
         if let Some(article) = deps.engine.article(&s.slug)? {
-            let summary = deps.engine.summary(&s.slug, plan)?.unwrap_or_default();
+            // The answer's article shows the same summary as in a chat: aimed at the intent.
+            let summary = match &answer.best {
+                Some(b) if b.article.slug == s.slug => b.summary.clone(),
+                _ => deps.engine.summary(&s.slug, plan)?.unwrap_or_default(),
+            };
             results.push(result(&article, &summary));
         }
     }
