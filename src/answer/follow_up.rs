@@ -1,7 +1,9 @@
 //! Follow-up questions: "how long does it last?" right after an answer about sunburn asks
 //! about sunburn. A question is a follow-up when it asks for something (it has an intent)
 //! but names no topic: no word left once its cues, pronouns and stop words are gone is in an
-//! article's title or tags, and the gate would not answer it alone.
+//! article's title or tags, and the gate would not answer it alone. When no word is left at
+//! all, whatever the gate found ("is it contagious?" -> impetigo) matched only the cue, so
+//! the question is a follow-up even then.
 
 use super::{Answer, Best, Engine, Suggestion};
 use crate::intent::Intent;
@@ -24,11 +26,16 @@ impl Engine {
         let Some(slug) = previous else {
             return Ok(answer);
         };
-        if answer.answered() || answer.emergency.is_some() || answer.small_talk.is_some() {
+        if answer.emergency.is_some() || answer.small_talk.is_some() {
             return Ok(answer);
         }
         let detected = self.intent(question);
-        if detected.intent == Intent::General || self.names_a_topic(&detected.topic)? {
+        let topical = if detected.topic.is_empty() {
+            false
+        } else {
+            answer.answered() || self.names_a_topic(&detected.topic)?
+        };
+        if detected.intent == Intent::General || topical {
             return Ok(answer);
         }
         let Some(article) = self.article(slug)? else {
