@@ -32,24 +32,15 @@ pub fn answer_html(answer: &Answer) -> String {
         return escape(&reply.text);
     }
     match &answer.best {
-        Some(best) if answer.follow_up => {
-            // Naming the article makes a wrong guess obvious; "Not this one" undoes it.
-            parts.push(format!(
-                "About {}:\n{}",
-                bold(&escape(&best.article.title)),
-                escape(&best.summary)
-            ));
-            parts.push(link(
-                &best.article.url,
-                &format!("Read more at {}", source_name(&best.article.url)),
-            ));
-        }
         Some(best) => {
-            parts.push(format!(
-                "{}\n{}",
-                bold(&escape(&best.article.title)),
-                escape(&best.summary)
-            ));
+            let title = bold(&escape(&best.article.title));
+            // A follow-up names the article, so a wrong guess is obvious ("Not this one").
+            let heading = if answer.follow_up {
+                format!("About {title}:")
+            } else {
+                title
+            };
+            parts.push(format!("{heading}\n{}", escape(&best.summary)));
             parts.push(link(
                 &best.article.url,
                 &format!("Read more at {}", source_name(&best.article.url)),
@@ -301,6 +292,28 @@ mod tests {
             advice: "call ".repeat(2000),
         });
         assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
+    }
+
+    #[test]
+    fn a_follow_up_names_its_article_and_offers_not_this_one() {
+        let mut a = answer("Sunburn & you", "• Cool the skin.\n• Drink <water>.");
+        a.follow_up = true;
+        a.related.clear();
+        let html = answer_html(&a);
+        assert!(
+            html.starts_with(
+                "About <b>Sunburn &amp; you</b>:\n• Cool the skin.\n• Drink &lt;water&gt;."
+            ),
+            "{html}"
+        );
+        let k = answer_keyboard(&a).unwrap();
+        assert!(
+            k.inline_keyboard.iter().flatten().any(|b| matches!(
+                &b.kind,
+                teloxide::types::InlineKeyboardButtonKind::CallbackData(d) if d == NOT_THIS_ONE
+            )),
+            "{k:?}"
+        );
     }
 
     #[test]
