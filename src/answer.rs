@@ -1,10 +1,12 @@
 //! The answer engine: safety check, small talk, hybrid ranking, the answer gate and a
 //! question-focused summary, composed into one [`Answer`] that the CLI prints and the bot
-//! renders.
+//! renders. An emergency's answer is the first-aid article for its most urgent flag; a crisis
+//! answer offers only supportive reading.
 
 mod engine;
 mod explain;
 mod follow_up;
+mod triage;
 
 use serde::Serialize;
 

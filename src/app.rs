@@ -39,7 +39,12 @@ impl App {
         let store = Store::open(&config.data_dir)?;
         let report = store.sync_bundle(&bundle.articles, &bundle.tips)?;
         log::debug!("content sync: {report:?}");
-        let articles = store.articles()?;
+        // What admins taught from Telegram joins the bundled phrasings and examples.
+        let taught = store.taught()?;
+        let mut articles = store.articles()?;
+        taught.apply(&mut articles);
+        let mut bundle = bundle;
+        bundle.off_topic.extend(taught.off_topic_texts());
         let engine = build_engine(
             &articles,
             &bundle,
@@ -77,10 +82,11 @@ fn build_engine(
     namespace: &str,
 ) -> anyhow::Result<Engine> {
     let index = Index::build_with(articles, bundle.synonyms.clone(), tuning)?;
-    let engine = Engine::new(index, safety(config))
+    let engine = Engine::new(index, safety(config, bundle))
         .with_gate(bundle.gate.clone())
         .with_small_talk(bundle.small_talk.clone())
         .with_focus(bundle.intents.clone(), bundle.section_roles.clone())
+        .with_categories(bundle.categories.clone())
         .with_numbers(&config.emergency_number, &config.crisis_line);
     Ok(
         match semantic(config, articles, &bundle.off_topic, namespace)? {
@@ -175,9 +181,14 @@ pub fn texts_to_embed(articles: &[Article], off_topic: &[String]) -> Vec<String>
         .collect()
 }
 
-/// The safety checks, worded with the configured emergency number and crisis line.
-pub fn safety(config: &Config) -> Safety {
-    Safety::new(&config.emergency_number, &config.crisis_line)
+/// The content folder's red-flag rules, worded with the configured emergency number and
+/// crisis line.
+pub fn safety(config: &Config, bundle: &Bundle) -> Safety {
+    Safety::with_rules(
+        bundle.red_flags.clone(),
+        &config.emergency_number,
+        &config.crisis_line,
+    )
 }
 
 fn content_errors(dir: &Path, errors: &[content::ContentError]) -> anyhow::Error {

@@ -17,9 +17,17 @@ use crate::commands::{AdminCommand, Command};
 use crate::config::Config;
 use crate::flood::FloodGuard;
 use crate::handlers::{self, Deps, TgBot};
+use crate::pacer::{ChatLimits, Pacer};
 
-/// Longest wait between attempts to reach the Bot API at start-up.
-const MAX_STARTUP_BACKOFF: Duration = Duration::from_secs(30);
+/// Longest wait between attempts to reach the Bot API.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// Updates that may wait for one chat's worker. A chat's updates are handled in order, and
+/// its answers may wait on that chat's send pace; when its queue is full the dispatcher
+/// waits, and with it every other chat. Flood control drops the excess of a flood cheaply
+/// once it reaches the worker, so the queue only has to hold one burst: a 200-message flood
+/// fits, and the dispatcher never waits for the flooder (teloxide's default is 64).
+const WORKER_QUEUE: usize = 1024;
 
 /// What `healthbot run` says without a token: how to get one, and what works without it.
 const NO_TOKEN: &str = "TELOXIDE_TOKEN is not set, so the Telegram bot cannot start.\n\
@@ -66,12 +74,16 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     if let Some(url) = &config.api_url {
         raw = raw.set_api_url(url.clone());
     }
-    if !wait_for_api(&raw).await {
+    let retry_base = config.retry_base;
+    if !wait_for_api(&raw, retry_base).await {
         store.flush()?;
         return Ok(());
     }
     set_command_menu(&raw, &config).await;
-    let bot: TgBot = raw.throttle(teloxide::adaptors::throttle::Limits::default());
+    let chat_limits = config
+        .test_chat_rate
+        .map_or_else(ChatLimits::default, ChatLimits::uniform);
+    let bot = TgBot::new(raw.clone(), Pacer::new(chat_limits), config.retry_base);
     let webhook = config
         .webhook_url
         .clone()
@@ -90,13 +102,14 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         engine,
         store: store.clone(),
         config: Arc::new(config),
-        flood: FloodGuard::default(),
+        flood: FloodGuard::new(clock.clone()),
         clock,
         recent: crate::followup::Recent::default(),
     };
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handlers::schema())
-        .dependencies(dptree::deps![deps])
+    let mut dispatcher = Dispatcher::builder(raw.clone(), handlers::schema())
+        .dependencies(dptree::deps![deps, bot])
         .default_handler(|_| async {})
+        .worker_queue_size(WORKER_QUEUE)
         .error_handler(LoggingErrorHandler::with_custom_text(
             "an update handler failed",
         ))
@@ -120,7 +133,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 options.address,
                 started.elapsed()
             );
-            let listener = webhooks::axum(bot, options)
+            let listener = webhooks::axum(raw, options)
                 .await
                 .context("cannot set up the webhook")?;
             dispatcher
@@ -128,7 +141,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 .await
         }
         None => {
-            let listener = update_listeners::polling_default(bot).await;
+            let listener = polling(raw, retry_base).await;
             log::info!("polling for updates ({:?} after start)", started.elapsed());
             dispatcher
                 .try_dispatch_with_listener(listener, listener_errors)
@@ -147,10 +160,10 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Calls `getMe` until the Bot API answers, backing off up to [`MAX_STARTUP_BACKOFF`], so a
+/// Calls `getMe` until the Bot API answers, backing off from `retry_base` up to [`MAX_BACKOFF`], so a
 /// bot started during an outage simply waits. Returns `false` if asked to stop meanwhile.
-async fn wait_for_api(bot: &Bot) -> bool {
-    let mut delay = Duration::from_millis(500);
+async fn wait_for_api(bot: &Bot, retry_base: Duration) -> bool {
+    let mut delay = retry_base;
     loop {
         match bot.get_me().await {
             Ok(me) => {
@@ -165,8 +178,23 @@ async fn wait_for_api(bot: &Bot) -> bool {
             _ = tokio::signal::ctrl_c() => return false,
             true = wait_for_sigterm() => return false,
         }
-        delay = (delay * 2).min(MAX_STARTUP_BACKOFF);
+        delay = (delay * 2).min(MAX_BACKOFF);
     }
+}
+
+/// Long polling that, after a failed `getUpdates`, waits `retry_base` doubling per failure
+/// up to [`MAX_BACKOFF`] (teloxide's default starts at 2 s and grows to a minute).
+async fn polling(bot: Bot, retry_base: Duration) -> update_listeners::Polling<Bot> {
+    update_listeners::Polling::builder(bot)
+        .timeout(Duration::from_secs(10))
+        .backoff_strategy(move |errors| {
+            retry_base
+                .saturating_mul(1 << errors.min(16))
+                .min(MAX_BACKOFF)
+        })
+        .delete_webhook()
+        .await
+        .build()
 }
 
 /// Sets the command menu: user commands for everyone, plus admin commands in each admin's

@@ -1,11 +1,12 @@
-//! The command line: parsing `healthbot [run|ask|eval|check-content]` and running the
-//! offline commands. `main` hands `run` to the bot; the command line and the bot share the
-//! app's assembly in [`crate::app`] and never import each other.
+//! The command line: parsing `healthbot [run|ask|eval|check-content|check-links]` and
+//! running the offline commands. `main` hands `run` to the bot; the command line and the bot
+//! share the app's assembly in [`crate::app`] and never import each other.
 
 mod ask;
 mod calibrate;
 mod embed;
 mod eval;
+mod links;
 mod questions;
 
 use std::io::BufRead;
@@ -41,6 +42,8 @@ pub enum Command {
     Embed,
     /// Validate every file in CONTENT_DIR; exits non-zero on any problem.
     CheckContent,
+    /// Request every article and tip url in CONTENT_DIR and list the ones that fail.
+    CheckLinks(links::LinksArgs),
 }
 
 fn parse_top(text: &str) -> Result<usize, String> {
@@ -62,6 +65,7 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Eval(args) => eval::run(&args).map(|()| ExitCode::SUCCESS),
         Command::Embed => embed::run(),
         Command::CheckContent => check_content(),
+        Command::CheckLinks(args) => links::run(&args),
     }
 }
 
@@ -117,7 +121,18 @@ pub fn load_corpus(path: &Path) -> anyhow::Result<Vec<Article>> {
 
 fn check_content() -> anyhow::Result<ExitCode> {
     let config = Config::from_env()?;
-    match content::load_dir(&config.content_dir) {
+    let dir = &config.content_dir;
+    // The bot starts without these rules (a growing library still runs); a finished one
+    // must meet them.
+    let loaded = content::load_dir(dir).and_then(|bundle| {
+        let gaps = content::categories::gaps(&bundle.articles, &bundle.categories, dir);
+        if gaps.is_empty() {
+            Ok(bundle)
+        } else {
+            Err(gaps)
+        }
+    });
+    match loaded {
         Ok(bundle) => {
             let problems = content::structure_problems(&bundle, &config.content_dir);
             if !problems.is_empty() {
@@ -125,11 +140,12 @@ fn check_content() -> anyhow::Result<ExitCode> {
             }
             let groups = bundle.synonyms.len();
             println!(
-                "{}: ok: {} articles, {} tips, {} synonym groups",
+                "{}: ok: {} articles, {} tips, {} synonym groups, {} red-flag rules",
                 config.content_dir.display(),
                 bundle.articles.len(),
                 bundle.tips.len(),
-                groups
+                groups,
+                bundle.red_flags.rule_count()
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -33,6 +34,8 @@ pub const DEFAULT_CRISIS_LINE: &str = "a local crisis line (for example 988 in t
 pub const DEFAULT_WEBHOOK_LISTEN: &str = "0.0.0.0:8443";
 /// Longest emergency-number or crisis-line text, so advice always fits in one message.
 pub const MAX_ADVICE_SETTING_CHARS: usize = 300;
+/// First wait before trying the Bot API again after a network failure; it doubles each time.
+pub const DEFAULT_RETRY_BASE: Duration = Duration::from_secs(1);
 
 /// Names of every variable the bot reads, as operators see them in `.env.example`.
 pub mod vars {
@@ -72,8 +75,16 @@ pub mod vars {
     /// to reach a daily-tip minute in seconds. Deliberately absent from `.env.example`.
     pub const TEST_CLOCK_START: &str = "HEALTHBOT_TEST_CLOCK_START";
 
+    /// Test-only: the first wait, in milliseconds, before trying the Bot API again after a
+    /// network failure (1000 by default, doubling up to a minute); tests of outages shorten it.
+    pub const TEST_RETRY_BASE_MS: &str = "HEALTHBOT_TEST_RETRY_BASE_MS";
+
+    /// Test-only: messages a second every chat may get, instead of Telegram's per-chat
+    /// limits, for tests that talk to one chat a lot. The global limit stays.
+    pub const TEST_CHAT_RATE: &str = "HEALTHBOT_TEST_CHAT_RATE";
+
     /// Settings that exist only for tests, read along with [`ALL`].
-    pub const TEST_ONLY: [&str; 1] = [TEST_CLOCK_START];
+    pub const TEST_ONLY: [&str; 3] = [TEST_CLOCK_START, TEST_RETRY_BASE_MS, TEST_CHAT_RATE];
 
     /// Where the platform says caches go, for the default `CACHE_DIR`.
     pub const PLATFORM: [&str; 2] = ["XDG_CACHE_HOME", "HOME"];
@@ -157,6 +168,11 @@ pub struct Config {
     /// Test-only: where the bot's clock starts (see [`vars::TEST_CLOCK_START`]); `None`
     /// means the system clock.
     pub test_clock_start: Option<DateTime<Utc>>,
+    /// First wait before trying the Bot API again after a network failure.
+    pub retry_base: Duration,
+    /// Test-only: one rate for every chat (see [`vars::TEST_CHAT_RATE`]); `None` means
+    /// Telegram's per-chat limits.
+    pub test_chat_rate: Option<std::num::NonZeroU32>,
 }
 
 // A hand-written Debug keeps the token out of every log line that prints the config.
@@ -261,6 +277,17 @@ impl Config {
                     })
             })
             .transpose()?;
+        let positive = |var: &'static str| {
+            raw.get(var)
+                .map(|v| {
+                    v.parse::<std::num::NonZeroU32>()
+                        .map_err(|_| invalid(var, v, "expected a whole number above 0"))
+                })
+                .transpose()
+        };
+        let retry_base = positive(vars::TEST_RETRY_BASE_MS)?.map_or(DEFAULT_RETRY_BASE, |ms| {
+            Duration::from_millis(ms.get().into())
+        });
         let advice = |var: &'static str, default: &str| -> Result<String, ConfigError> {
             let value = raw.get(var).unwrap_or(default);
             if value.chars().count() > MAX_ADVICE_SETTING_CHARS {
@@ -289,6 +316,8 @@ impl Config {
             webhook_url,
             webhook_listen,
             test_clock_start,
+            retry_base,
+            test_chat_rate: positive(vars::TEST_CHAT_RATE)?,
         })
     }
 
@@ -319,74 +348,4 @@ fn parse_admin_ids(text: &str) -> Result<HashSet<u64>, String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        Config::from_raw(&RawConfig::from_map(pairs.iter().copied()))
-    }
-
-    #[test]
-    fn defaults_apply_when_nothing_is_set() {
-        let c = config(&[]).unwrap();
-        assert_eq!(c.data_dir, PathBuf::from("./data"));
-        assert_eq!(c.content_dir, PathBuf::from("./content"));
-        assert_eq!(c.default_timezone, chrono_tz::UTC);
-        assert_eq!(
-            c.tips_default_time,
-            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
-        );
-        assert!(c.token.is_none() && c.admin_ids.is_empty());
-        assert_eq!(c.model_dir, PathBuf::from("./models/all-MiniLM-L6-v2"));
-        assert_eq!(c.cache_dir, PathBuf::from("./cache"));
-    }
-
-    #[test]
-    fn admin_ids_are_parsed_as_numbers() {
-        let c = config(&[("ADMIN_IDS", " 12, 34 ,")]).unwrap();
-        assert!(c.is_admin(12) && c.is_admin(34) && !c.is_admin(56));
-    }
-
-    #[test]
-    fn the_cache_defaults_to_the_users_cache_directory() {
-        let c = config(&[("HOME", "/home/ana")]).unwrap();
-        assert_eq!(c.cache_dir, PathBuf::from("/home/ana/.cache/healthbot"));
-        let c = config(&[("HOME", "/home/ana"), ("XDG_CACHE_HOME", "/var/cache")]).unwrap();
-        assert_eq!(c.cache_dir, PathBuf::from("/var/cache/healthbot"));
-        let c = config(&[("CACHE_DIR", "/tmp/hb")]).unwrap();
-        assert_eq!(c.cache_dir, PathBuf::from("/tmp/hb"));
-    }
-
-    #[test]
-    fn bad_values_name_their_variable() {
-        for (var, value) in [
-            ("ADMIN_IDS", "12,@alice"),
-            ("DEFAULT_TIMEZONE", "Mars/Olympus"),
-            ("TIPS_DEFAULT_TIME", "25:00"),
-            ("TIPS_DEFAULT_TIME", "9am"),
-            ("TELOXIDE_API_URL", "not a url"),
-            ("WEBHOOK_URL", "ftp://x"),
-            ("WEBHOOK_LISTEN", "everywhere"),
-            ("HEALTHBOT_TEST_CLOCK_START", "tomorrow"),
-        ] {
-            let err = config(&[(var, value)]).unwrap_err().to_string();
-            assert!(err.contains(var), "{err}");
-            assert!(err.contains(value), "{err}");
-        }
-    }
-
-    #[test]
-    fn test_clock_start_is_an_rfc3339_instant() {
-        let c = config(&[("HEALTHBOT_TEST_CLOCK_START", "2026-05-01T08:59:50+02:00")]).unwrap();
-        let expected: DateTime<Utc> = "2026-05-01T06:59:50Z".parse().unwrap();
-        assert_eq!(c.test_clock_start, Some(expected));
-        assert_eq!(config(&[]).unwrap().test_clock_start, None);
-    }
-
-    #[test]
-    fn debug_output_never_shows_the_token() {
-        let c = config(&[("TELOXIDE_TOKEN", "123456:SECRET-token")]).unwrap();
-        let shown = format!("{c:?}");
-        assert!(!shown.contains("SECRET"), "{shown}");
-    }
-}
+mod tests;

@@ -3,11 +3,13 @@
 //!
 //! An article file starts with TOML front matter between `+++` lines, then a Markdown body
 //! (parsed in `front_matter`); the rules every article and tip must meet live in `rules`.
-//! The roles of article headings (`section-roles.toml`) live in `sections`, and the
-//! question-intent cues (`intents.toml`) are loaded here too.
+//! The browsing categories (`categories.toml`) live in `categories`, the roles of article
+//! headings (`section-roles.toml`) in `sections`, and the question-intent cues
+//! (`intents.toml`) are loaded here too.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
 //! the line, so `healthbot check-content` can list them all at once.
 
+pub mod categories;
 mod front_matter;
 mod rules;
 pub mod sections;
@@ -24,11 +26,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::gate::{self, Gate};
 use crate::intent::{self, IntentRules};
+use crate::safety;
 use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
+pub use categories::{Categories, Category};
 pub use rules::{phrasing_key, slugify, validate_https_url, validate_phrasing, validate_slug};
-pub use sections::SectionRoles;
+pub use sections::{Kind, SectionRoles, structure_problems};
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
@@ -79,24 +83,6 @@ pub struct Article {
     pub body: String,
 }
 
-/// What an article is about, which decides the sections it must have.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A condition or symptom: it needs self-care and see-a-doctor sections.
-    #[default]
-    Condition,
-    /// General information (healthy eating, vaccinations), exempt from those sections.
-    Information,
-}
-
-impl Kind {
-    /// Whether this is the default kind (used to leave it out of exports).
-    pub fn is_condition(&self) -> bool {
-        *self == Self::Condition
-    }
-}
-
 /// One daily tip.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tip {
@@ -118,11 +104,14 @@ pub struct Bundle {
     pub gate: Gate,
     /// The replies in `small-talk.toml` (the bundled copy when the folder has none).
     pub small_talk: SmallTalk,
+    /// The red-flag rules in `red-flags.toml` (the bundled copy when the folder has none).
+    pub red_flags: std::sync::Arc<crate::safety::Rules>,
     /// Known off-topic messages from `off-topic.toml` (the bundled copy when the folder has
     /// none): a question closer to one of them than to any article is turned away.
     pub off_topic: Vec<String>,
-    /// The roles of article headings in `section-roles.toml` (the bundled copy when the
-    /// folder has none).
+    /// The browsing categories in `categories.toml` (the bundled copy when the folder has none).
+    pub categories: Categories,
+    /// The roles of article headings in `section-roles.toml` (likewise).
     pub section_roles: SectionRoles,
     /// The question-intent cues in `intents.toml` (likewise).
     pub intents: IntentRules,
@@ -171,6 +160,23 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, "off-topic.toml", BUNDLED_OFF_TOPIC, parse_off_topic),
     );
+    let red_flags = keep(
+        &mut errors,
+        load_data(dir, safety::RULES_FILE, safety::BUNDLED_RULES, |t| {
+            safety::Rules::parse(t)
+                .map(std::sync::Arc::new)
+                .map_err(|e| (e.line, e.message))
+        }),
+    );
+    let categories = keep(
+        &mut errors,
+        load_data(
+            dir,
+            categories::FILE,
+            categories::BUNDLED,
+            Categories::parse,
+        ),
+    );
     let section_roles = keep(
         &mut errors,
         load_data(dir, sections::FILE, sections::BUNDLED, SectionRoles::parse),
@@ -179,11 +185,16 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, intent::FILE, intent::BUNDLED, IntentRules::parse),
     );
+    if let Some(categories) = &categories {
+        errors.extend(categories::unknown(&articles, categories, dir));
+    }
     match (
         synonyms,
         gate,
         small_talk,
         off_topic,
+        red_flags,
+        categories,
         section_roles,
         intents,
     ) {
@@ -192,6 +203,8 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
             Some(gate),
             Some(small_talk),
             Some(off_topic),
+            Some(red_flags),
+            Some(categories),
             Some(section_roles),
             Some(intents),
         ) if errors.is_empty() => Ok(Bundle {
@@ -201,32 +214,13 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
             gate,
             small_talk,
             off_topic,
+            red_flags,
+            categories,
             section_roles,
             intents,
         }),
         _ => Err(errors),
     }
-}
-
-/// Problems with the structure of a loaded library's articles that `check-content` reports
-/// but the bot can live with: headings with no section role, and condition articles without
-/// a self-care or see-a-doctor section.
-pub fn structure_problems(bundle: &Bundle, dir: &Path) -> Vec<ContentError> {
-    let dir = dir.join("articles");
-    bundle
-        .articles
-        .iter()
-        .flat_map(|a| {
-            let path = dir.join(format!("{}.md", a.slug));
-            sections::problems(a, &bundle.section_roles)
-                .into_iter()
-                .map(move |(needle, message)| ContentError {
-                    line: line_containing(&path, &needle),
-                    path: path.clone(),
-                    message,
-                })
-        })
-        .collect()
 }
 
 /// Loads `synonyms.toml` from a content folder, or the bundled groups when it has none.
@@ -378,7 +372,7 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
 }
 
 /// The 1-based line of `path` that contains `needle`, for error messages.
-fn line_containing(path: &Path, needle: &str) -> Option<usize> {
+pub(crate) fn line_containing(path: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }

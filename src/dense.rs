@@ -91,6 +91,16 @@ impl DenseIndex {
         self.write().off_topic = examples;
     }
 
+    /// Adds one known off-topic example (an admin's "Off-topic" in /review).
+    pub fn add_off_topic(&self, text: String, vector: Vector) {
+        self.write().off_topic.push((text, vector));
+    }
+
+    /// Drops the off-topic examples for which `remove` says so.
+    pub fn remove_off_topic(&self, remove: impl Fn(&str) -> bool) {
+        self.write().off_topic.retain(|(text, _)| !remove(text));
+    }
+
     /// Number of indexed articles.
     pub fn len(&self) -> usize {
         self.read().articles.len()
@@ -248,6 +258,17 @@ mod tests {
         idx.set_off_topic(vec![("car oil".into(), unit(&[1.0, 0.0]))]);
         let r = idx.search(&unit(&[1.0, 0.1]), 3);
         assert_eq!(r.off_topic.unwrap().text, "car oil");
+    }
+
+    #[test]
+    fn off_topic_examples_are_added_and_removed_live() {
+        let idx = DenseIndex::new();
+        idx.add_off_topic("car oil".into(), unit(&[1.0, 0.0]));
+        idx.add_off_topic("bike gears".into(), unit(&[0.0, 1.0]));
+        let q = unit(&[0.1, 1.0]);
+        assert_eq!(idx.search(&q, 3).off_topic.unwrap().text, "bike gears");
+        idx.remove_off_topic(|t| t == "bike gears");
+        assert_eq!(idx.search(&q, 3).off_topic.unwrap().text, "car oil");
     }
 
     #[test]

@@ -70,6 +70,9 @@ impl From<candle_core::Error> for EncoderError {
 #[derive(Clone)]
 pub struct Encoder {
     inner: Arc<Inner>,
+    /// Vectors of texts encoded ahead of time (see [`Encoder::knowing`]), looked up before
+    /// running the model.
+    known: Arc<std::collections::HashMap<TextKey, Vector>>,
 }
 
 struct Inner {
@@ -122,7 +125,19 @@ impl Encoder {
                 tokenizer,
                 id,
             }),
+            known: Arc::default(),
         })
+    }
+
+    /// This encoder, answering [`Encoder::encode`] for the texts of `known` from it instead
+    /// of the model: for callers that embedded a large fixed set of texts ahead of time in
+    /// parallel batches (an evaluation's questions), which is many times faster than
+    /// encoding them one at a time.
+    pub fn knowing<'a>(mut self, known: impl IntoIterator<Item = (&'a str, Vector)>) -> Self {
+        let mut all = (*self.known).clone();
+        all.extend(known.into_iter().map(|(text, v)| (cache::key(text), v)));
+        self.known = Arc::new(all);
+        self
     }
 
     /// A short fingerprint of the model files, so cached vectors are never reused across models.
@@ -135,6 +150,11 @@ impl Encoder {
     /// # Errors
     /// Only if the tokenizer or the model fails, which a loaded model does not do in practice.
     pub fn encode(&self, text: &str) -> Result<Vector, EncoderError> {
+        if !self.known.is_empty()
+            && let Some(v) = self.known.get(&cache::key(text))
+        {
+            return Ok(v.clone());
+        }
         Ok(self
             .encode_batch(&[text])?
             .pop()

@@ -6,8 +6,10 @@
 
 pub mod admin;
 mod ask;
+mod browse;
 mod callback;
 mod inline;
+mod reassign;
 pub mod reply;
 mod start;
 pub mod tips;
@@ -18,24 +20,62 @@ use std::time::Duration;
 use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, LinkPreviewOptions, ParseMode};
+use teloxide::utils::html::escape;
 use teloxide::{ApiError, RequestError};
 
 use crate::answer::Engine;
 use crate::clock::SharedClock;
 use crate::commands::Command;
 use crate::config::Config;
-use crate::flood::{FloodGuard, Verdict};
+use crate::error::{GENERIC_APOLOGY, user_message};
+use crate::flood::{Cost, FloodGuard, Verdict};
+use crate::pacer::{Lane, Pacer};
 use crate::store::Store;
+use crate::text::clip;
 
-/// The bot as handlers see it: teloxide's `Throttle` keeps sends within Telegram's limits
-/// (about 30 messages a second overall, one a second per chat) and waits out 429 `retry_after`.
-pub type TgBot = teloxide::adaptors::Throttle<Bot>;
+/// The bot as handlers see it: the Bot API client (through `Deref`) and the [`Pacer`] that
+/// every outgoing message waits on, so sends stay within Telegram's limits.
+#[derive(Clone)]
+pub struct TgBot {
+    bot: Bot,
+    pacer: Pacer,
+    /// First wait before sending again when the connection could not be opened.
+    retry_base: Duration,
+}
+
+impl TgBot {
+    /// The client `bot`, pacing its messages with `pacer`.
+    pub fn new(bot: Bot, pacer: Pacer, retry_base: Duration) -> Self {
+        Self {
+            bot,
+            pacer,
+            retry_base,
+        }
+    }
+
+    /// Waits until a message may be sent to `chat`; see [`Pacer::wait_turn`].
+    pub(crate) async fn wait_turn(&self, chat: ChatId, lane: Lane) {
+        self.pacer.wait_turn(chat.0, lane).await;
+    }
+}
+
+impl std::ops::Deref for TgBot {
+    type Target = Bot;
+
+    fn deref(&self) -> &Bot {
+        &self.bot
+    }
+}
+
+/// Telegram's limit on a callback answer's text, in characters.
+const MAX_TOAST_CHARS: usize = 200;
 
 /// What every handler returns.
 pub type HandlerResult = anyhow::Result<()>;
 
-/// Attempts at sending one reply when the network or the Bot API fails transiently.
-const SEND_ATTEMPTS: u32 = 3;
+/// Attempts at sending one message when a retry is safe: the connection never opened, or
+/// Telegram asked to wait (429).
+const SEND_ATTEMPTS: u32 = 4;
 
 /// Shared state every handler can use: a cheap `Clone` of `Arc`-backed handles.
 #[derive(Clone)]
@@ -64,21 +104,83 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             }));
     let messages = Update::filter_message()
         .branch(admin_commands)
+        .branch(dptree::entry().filter_command::<Command>().endpoint(
+            |bot: TgBot, msg: Message, cmd: Command, deps: Deps| async move {
+                let chat = msg.chat.id;
+                or_apology(&bot, chat, on_command(bot.clone(), msg, cmd, deps).await).await
+            },
+        ))
         .branch(
-            dptree::entry()
-                .filter_command::<Command>()
-                .endpoint(on_command),
+            dptree::filter(|msg: Message, deps: Deps| admin::review::is_awaiting(&msg, &deps))
+                .endpoint(admin::review::on_message),
         )
         .branch(
             dptree::filter(|msg: Message, deps: Deps| admin::dialogue::is_active(&msg, &deps))
                 .endpoint(admin::dialogue::on_message),
         )
-        .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(ask::on_message))
-        .branch(dptree::filter_map(ask::addressed_question).endpoint(ask::on_group_question));
+        .branch(
+            dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(
+                |bot: TgBot, msg: Message, deps: Deps| async move {
+                    let chat = msg.chat.id;
+                    or_apology(&bot, chat, ask::on_message(bot.clone(), msg, deps).await).await
+                },
+            ),
+        )
+        .branch(dptree::filter_map(ask::addressed_question).endpoint(
+            |bot: TgBot, msg: Message, q: ask::GroupQuestion, deps: Deps| async move {
+                let chat = msg.chat.id;
+                let result = ask::on_group_question(bot.clone(), msg, q, deps).await;
+                or_apology(&bot, chat, result).await
+            },
+        ));
     dptree::entry()
         .branch(messages)
-        .branch(Update::filter_callback_query().endpoint(callback::on_callback))
+        .branch(Update::filter_callback_query().endpoint(
+            |bot: TgBot, q: CallbackQuery, deps: Deps| async move {
+                let result = callback::on_callback(bot.clone(), q.clone(), deps).await;
+                or_answered(&bot, &q, result).await
+            },
+        ))
         .branch(Update::filter_inline_query().endpoint(inline::on_inline_query))
+}
+
+/// The one error-to-reply path of the question, command and button handlers (admin tools
+/// have their own, with admin wording): an internal failure is logged in full, and the user
+/// gets the error's own text (a [`UserError`]) or the generic apology, so no failure is
+/// met with silence.
+async fn or_apology(bot: &TgBot, chat: ChatId, result: HandlerResult) -> HandlerResult {
+    let Err(err) = result else {
+        return Ok(());
+    };
+    let text = user_message(&err);
+    if text == GENERIC_APOLOGY {
+        log::error!("an update handler failed: {err:#}");
+    }
+    send_html(bot, chat, escape(&text), None).await
+}
+
+/// [`or_apology`] for a button press: the press is answered with the apology too, so the
+/// button stops spinning even when the handler failed before answering it.
+async fn or_answered(bot: &TgBot, q: &CallbackQuery, result: HandlerResult) -> HandlerResult {
+    let Err(err) = result else {
+        return Ok(());
+    };
+    let text = user_message(&err);
+    // A handler that failed after answering leaves this second answer refused, harmlessly.
+    if let Err(again) = bot
+        .answer_callback_query(q.id.clone())
+        .text(clip(&text, MAX_TOAST_CHARS))
+        .await
+    {
+        log::debug!("the failed button press was already answered ({again})");
+    }
+    match q.regular_message() {
+        Some(m) => or_apology(bot, m.chat.id, Err(err)).await,
+        None => {
+            log::error!("a button handler failed: {err:#}");
+            Ok(())
+        }
+    }
 }
 
 /// Whether the sender's numeric id is in `ADMIN_IDS`. Usernames are never trusted.
@@ -89,13 +191,18 @@ pub fn is_admin(msg: &Message, deps: &Deps) -> bool {
 }
 
 async fn on_command(bot: TgBot, msg: Message, cmd: Command, deps: Deps) -> HandlerResult {
-    if !admit(&bot, &msg, &deps).await? {
+    let cost = match cmd {
+        Command::Ask(_) => Cost::Question,
+        _ => Cost::Cheap,
+    };
+    if !admit(&bot, &msg, &deps, cost).await? {
         return Ok(());
     }
     match cmd {
         Command::Start(payload) => start::start(bot, msg, &payload, &deps).await,
         Command::Help => start::help(bot, msg).await,
         Command::Ask(question) => ask::ask(bot, msg, &question, &deps).await,
+        Command::Topics => browse::topics(bot, msg, &deps).await,
         Command::Privacy => start::privacy(bot, msg).await,
         Command::Forget => start::forget(bot, msg, &deps).await,
         cmd @ (Command::Tip
@@ -108,11 +215,16 @@ async fn on_command(bot: TgBot, msg: Message, cmd: Command, deps: Deps) -> Handl
 
 /// Applies per-user flood control to a message we are about to handle. Returns whether to
 /// go on; over the limit, the user is asked once to slow down and the rest is dropped.
-pub(crate) async fn admit(bot: &TgBot, msg: &Message, deps: &Deps) -> anyhow::Result<bool> {
+pub(crate) async fn admit(
+    bot: &TgBot,
+    msg: &Message,
+    deps: &Deps,
+    cost: Cost,
+) -> anyhow::Result<bool> {
     let Some(user) = &msg.from else {
         return Ok(true);
     };
-    match deps.flood.check(user.id.0, std::time::Instant::now()) {
+    match deps.flood.check(user.id.0, cost) {
         Verdict::Allow => Ok(true),
         Verdict::Drop => Ok(false),
         Verdict::Warn => {
@@ -134,7 +246,7 @@ pub(crate) async fn send_html(
     html: String,
     keyboard: Option<InlineKeyboardMarkup>,
 ) -> HandlerResult {
-    match deliver_html(bot, chat, html, keyboard).await {
+    match deliver_html(bot, chat, html, keyboard, Lane::Reply).await {
         Err(err) if is_unreachable_chat(&err) => {
             log::info!("chat {chat} can no longer receive messages ({err}); not retrying");
             Ok(())
@@ -143,21 +255,26 @@ pub(crate) async fn send_html(
     }
 }
 
-/// Sends an HTML message, retrying transient failures (network, 5xx) with backoff; 429 is
-/// waited out by the `Throttle` adaptor. Every other error is returned, so callers such as
-/// the daily-tips task can act on a chat that is gone.
+/// Sends an HTML message when the [`Pacer`] lets it out in `lane`. Only what cannot have
+/// been delivered is sent again: a 429 `retry_after` (the chat is frozen until then) and a
+/// connection that never opened (after a doubling wait). A timeout, a dropped connection or
+/// a 5xx after the request went out may mean Telegram delivered it, so that is returned, not
+/// retried: a user must never get the same answer twice. Callers such as the daily-tips
+/// task act on the error (a chat that is gone).
 ///
 /// # Errors
-/// The last error once retries are exhausted, or the first non-transient one.
+/// The last error once retries are exhausted, or the first one that is not safe to retry.
 pub(crate) async fn deliver_html(
     bot: &TgBot,
     chat: ChatId,
     html: String,
     keyboard: Option<InlineKeyboardMarkup>,
+    lane: Lane,
 ) -> Result<(), RequestError> {
-    let mut delay = Duration::from_millis(500);
+    let mut delay = bot.retry_base;
     let mut attempt = 1;
     loop {
+        bot.wait_turn(chat, lane).await;
         let mut request = bot
             .send_message(chat, html.clone())
             .parse_mode(ParseMode::Html)
@@ -165,16 +282,24 @@ pub(crate) async fn deliver_html(
         if let Some(k) = &keyboard {
             request = request.reply_markup(k.clone());
         }
-        match request.await {
+        let err = match request.await {
             Ok(_) => return Ok(()),
-            Err(err) if is_transient(&err) && attempt < SEND_ATTEMPTS => {
+            Err(err) if attempt >= SEND_ATTEMPTS => return Err(err),
+            Err(err) => err,
+        };
+        match &err {
+            RequestError::RetryAfter(wait) => {
+                log::info!("chat {chat}: Telegram asks to wait {wait:?}; sending then");
+                bot.pacer.freeze(chat.0, wait.duration());
+            }
+            RequestError::Network(e) if e.is_connect() => {
                 log::warn!("sending to chat {chat} failed ({err}); retrying in {delay:?}");
                 tokio::time::sleep(delay).await;
                 delay *= 2;
-                attempt += 1;
             }
-            Err(err) => return Err(err),
+            _ => return Err(err),
         }
+        attempt += 1;
     }
 }
 
@@ -204,12 +329,4 @@ pub fn is_unreachable_chat(err: &RequestError) -> bool {
                 | ApiError::ChatNotFound
         )
     ) || matches!(err, RequestError::Api(ApiError::Unknown(text)) if text.starts_with("Forbidden"))
-}
-
-/// Whether an error may go away if the same request is sent again shortly.
-fn is_transient(err: &RequestError) -> bool {
-    matches!(
-        err,
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. }
-    )
 }

@@ -20,9 +20,13 @@
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
 //! - [`followup`]: the article each chat was last given, in memory, for follow-up questions.
+//! - [`pacer`]: when an outgoing message may leave (Telegram's send limits), replies first.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
+//! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
 //! - [`library`]: admin curation of the library (add, edit, delete, import, export).
 //! - [`stats`]: the admin's work queue: usage figures and what to write next.
+//! - [`links`]: checking that the library's links still lead somewhere (`check-links`).
+//! - [`review`]: the admins' review queue: unanswered and 👎 questions to teach the bot.
 //! - [`app`]: the app's assembly (store, content sync, index, engine), shared by bot and CLI.
 //! - [`cli`]: the command-line interface.
 //! - [`bot`], [`commands`] and [`handlers`]: the Telegram layer, the only code that knows teloxide.
@@ -47,7 +51,10 @@ pub mod gate;
 pub mod handlers;
 pub mod intent;
 pub mod library;
+pub mod links;
+pub mod pacer;
 pub mod ranker;
+pub mod review;
 pub mod safety;
 pub mod search;
 pub mod smalltalk;
@@ -57,3 +64,4 @@ pub mod summary;
 pub mod synonyms;
 pub mod text;
 pub mod tips;
+pub mod topics;

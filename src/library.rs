@@ -6,9 +6,11 @@
 //! question finds it. The store is the source of truth: the index is rebuilt from it at start.
 
 mod draft;
+mod taught;
+mod teach;
 mod transfer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use chrono::Utc;
@@ -16,9 +18,10 @@ use chrono::Utc;
 use crate::answer::Engine;
 use crate::content::{self, Article, MAX_SLUG_LEN};
 use crate::search::SearchError;
-use crate::store::{ArticleChange, AuditEntry, Store, StoreError, StoredArticle};
+use crate::store::{ArticleChange, AuditEntry, Store, StoreError, StoredArticle, TeachChange};
 
 pub use draft::{Draft, FORMAT as DRAFT_FORMAT};
+pub use teach::{Lesson, Target, clean_phrasing, masked};
 pub use transfer::{Incoming, LineProblem, MAX_IMPORT_BYTES, export_jsonl, parse_import};
 
 /// Admin writes are few and short; serialising them makes "is this title or slug free?" and
@@ -69,6 +72,10 @@ pub struct ImportReport {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Taught phrasings added or moved.
+    pub phrasings: usize,
+    /// Off-topic examples added.
+    pub off_topic: usize,
 }
 
 /// The library as admins see it: a cheap handle over the store and the engine's indexes.
@@ -93,10 +100,12 @@ impl Library {
         let live = self.live()?;
         check_title_free(&live, &draft.title, None)?;
         let slug = unique_slug(&draft.title, |s| live.contains_key(s));
-        let article = draft.into_article(slug);
+        let mut article = draft.into_article(slug);
+        article.category = self.category(article.category.as_deref())?;
         article.validate().map_err(LibraryError::Invalid)?;
         self.write(
             vec![article.clone()],
+            vec![],
             vec![],
             by,
             format!("add {}", article.slug),
@@ -104,7 +113,8 @@ impl Library {
         Ok(article)
     }
 
-    /// Replaces an article's title, url, tags and body, keeping its slug and sources.
+    /// Replaces an article's title, url, tags and body (and its category, when the draft
+    /// names one), keeping its slug and sources.
     ///
     /// # Errors
     /// [`LibraryError::NotFound`], [`LibraryError::Invalid`], or a storage error.
@@ -116,10 +126,13 @@ impl Library {
             .ok_or_else(|| LibraryError::NotFound(slug.to_owned()))?;
         check_title_free(&live, &draft.title, Some(slug))?;
         let mut article = draft.into_article(slug.to_owned());
-        // An edit replaces what the form carries; where the article belongs, what kind it is
-        // and the questions it answers stay.
+        // An edit replaces what the form carries; its sources, what kind it is and the
+        // questions it answers stay, and so does its category unless the form names one.
         article.sources.clone_from(&old.sources);
-        article.category.clone_from(&old.category);
+        article.category = match self.category(article.category.as_deref())? {
+            Some(id) => Some(id),
+            None => old.category.clone(),
+        };
         article.kind = old.kind;
         article.questions.clone_from(&old.questions);
         article.role.clone_from(&old.role);
@@ -129,7 +142,13 @@ impl Library {
         }
         article.reviewed = Some(Utc::now().date_naive());
         article.validate().map_err(LibraryError::Invalid)?;
-        self.write(vec![article.clone()], vec![], by, format!("edit {slug}"))?;
+        self.write(
+            vec![article.clone()],
+            vec![],
+            vec![],
+            by,
+            format!("edit {slug}"),
+        )?;
         Ok(article)
     }
 
@@ -143,7 +162,13 @@ impl Library {
             .live()?
             .remove(slug)
             .ok_or_else(|| LibraryError::NotFound(slug.to_owned()))?;
-        self.write(vec![], vec![slug.to_owned()], by, format!("delete {slug}"))?;
+        self.write(
+            vec![],
+            vec![slug.to_owned()],
+            vec![],
+            by,
+            format!("delete {slug}"),
+        )?;
         Ok(article)
     }
 
@@ -182,18 +207,35 @@ impl Library {
         bytes: &[u8],
         by: &Actor,
     ) -> Result<ImportReport, LibraryError> {
-        let (incoming, mut problems) = transfer::parse_lenient(file_name, bytes);
+        let (parsed, mut problems) = transfer::parse_lenient(file_name, bytes);
         let _guard = lock();
         let live = self.live()?;
-        let plan = transfer::plan(&live, incoming).unwrap_or_else(|more| {
-            problems.extend(more);
-            Vec::new()
-        });
+        let plan = transfer::plan(&live, parsed.articles, self.engine.categories()).unwrap_or_else(
+            |more| {
+                problems.extend(more);
+                Vec::new()
+            },
+        );
+        // Taught lines may name articles the same file adds.
+        let slugs: HashSet<String> = live
+            .keys()
+            .cloned()
+            .chain(plan.iter().map(|a| a.slug.clone()))
+            .collect();
+        let taught =
+            taught::plan(parsed.taught, &slugs, &self.store.taught()?).unwrap_or_else(|more| {
+                problems.extend(more);
+                taught::TaughtPlan::default()
+            });
         if !problems.is_empty() {
             problems.sort_by_key(|p| p.line);
             return Err(LibraryError::Rejected(problems));
         }
-        let mut report = ImportReport::default();
+        let mut report = ImportReport {
+            phrasings: taught.phrasings,
+            off_topic: taught.off_topic,
+            ..ImportReport::default()
+        };
         let mut changed = Vec::new();
         for article in plan {
             match live.get(&article.slug) {
@@ -205,25 +247,44 @@ impl Library {
                 changed.push(article);
             }
         }
-        if !changed.is_empty() {
+        if !changed.is_empty() || !taught.changes.is_empty() {
             let action = format!(
-                "import {file_name}: {} added, {} updated",
-                report.added, report.updated
+                "import {file_name}: {} added, {} updated, {} phrasings, {} off-topic",
+                report.added, report.updated, report.phrasings, report.off_topic
             );
-            self.write(changed, vec![], by, action)?;
+            self.write(changed, vec![], taught.changes, by, action)?;
         }
         Ok(report)
     }
 
-    /// The whole live library as `.jsonl`, one article a line, sorted by slug; `/import`
-    /// loads it back unchanged.
+    /// The whole live library as `.jsonl`, one article a line, sorted by slug, then what
+    /// admins taught (phrasings and off-topic examples); `/import` loads it back unchanged.
     ///
     /// # Errors
     /// Returns a storage error.
     pub fn export(&self) -> Result<Vec<u8>, LibraryError> {
         let mut articles = self.store.articles()?;
         articles.sort_by(|a, b| a.slug.cmp(&b.slug));
-        Ok(export_jsonl(&articles))
+        let mut out = export_jsonl(&articles);
+        out.extend(taught::export(&self.store.taught()?));
+        Ok(out)
+    }
+
+    /// The id of the category an admin typed (an id or a name, in any case).
+    ///
+    /// # Errors
+    /// [`LibraryError::Invalid`] naming the known ids, for a category not in the list.
+    fn category(&self, typed: Option<&str>) -> Result<Option<String>, LibraryError> {
+        let Some(typed) = typed else {
+            return Ok(None);
+        };
+        let categories = self.engine.categories();
+        match categories.find(typed) {
+            Some(c) => Ok(Some(c.id.clone())),
+            None => Err(LibraryError::Invalid(
+                categories.check(Some(typed)).err().unwrap_or_default(),
+            )),
+        }
     }
 
     fn live(&self) -> Result<HashMap<String, Article>, StoreError> {
@@ -235,29 +296,24 @@ impl Library {
             .collect())
     }
 
-    /// Stores the changes with their audit entry (flushed), then updates the index.
+    /// Stores the changes with their audit entry (flushed), then updates both indexes.
     fn write(
         &self,
         upserts: Vec<Article>,
         deletes: Vec<String>,
+        taught: Vec<TeachChange>,
         by: &Actor,
         action: String,
     ) -> Result<(), LibraryError> {
         let changes: Vec<ArticleChange> = upserts
-            .iter()
-            .cloned()
+            .into_iter()
             .map(ArticleChange::Upsert)
-            .chain(deletes.iter().cloned().map(ArticleChange::Delete))
+            .chain(deletes.into_iter().map(ArticleChange::Delete))
             .collect();
-        let audit = by.audit(action);
-        self.store.apply_admin_changes(&changes, &audit)?;
-        for article in &upserts {
-            self.engine.upsert(article)?;
-        }
-        for slug in &deletes {
-            self.engine.remove(slug)?;
-        }
-        Ok(())
+        let before = self.indexed()?;
+        self.store
+            .apply_admin_batch(&changes, &taught, &by.audit(action))?;
+        self.reindex(&before)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 
-use crate::store::{Feedback, Store, StoreError};
+use crate::store::{DayFlags, Feedback, Store, StoreError};
 
 /// How many entries each top list shows.
 pub const TOP: usize = 5;
@@ -23,6 +23,8 @@ pub struct Report {
     pub most_read: Vec<(String, u64)>,
     /// Articles with the most 👎 relative to 👍: (slug, counts).
     pub worst_rated: Vec<(String, Feedback)>,
+    /// Red flags raised on each of the last 7 days that had any, oldest first.
+    pub emergencies: Vec<(NaiveDate, DayFlags)>,
 }
 
 impl Report {
@@ -31,7 +33,8 @@ impl Report {
     /// # Errors
     /// Returns a storage error.
     pub fn gather(store: &Store, today: NaiveDate) -> Result<Self, StoreError> {
-        let days = store.questions_between(today - Duration::days(6), today)?;
+        let week_start = today - Duration::days(6);
+        let days = store.questions_between(week_start, today)?;
         let questions_today = days.last().map_or(0, |(_, c)| c.asked);
         let questions_week: u64 = days.iter().map(|(_, c)| c.asked).sum();
         let answered_week: u64 = days.iter().map(|(_, c)| c.answered).sum();
@@ -52,6 +55,7 @@ impl Report {
             top_unanswered,
             most_read: store.reads()?.into_iter().take(TOP).collect(),
             worst_rated: worst_rated(store.all_feedback()?),
+            emergencies: store.emergencies_between(week_start, today)?,
         })
     }
 }
@@ -158,10 +162,12 @@ mod tests {
             .record_question(today - Duration::days(8), None)
             .unwrap();
         store.record_unanswered("call 07700 900123").unwrap();
+        store.record_emergency(today, "stroke").unwrap();
         let r = Report::gather(&store, today).unwrap();
         assert_eq!((r.questions_today, r.questions_week), (1, 2));
         assert_eq!(r.answered_rate, Some(0.5));
         assert_eq!(r.top_unanswered, [("call [number] [number]".to_owned(), 1)]);
         assert_eq!(r.most_read, [("gout".to_owned(), 1)]);
+        assert_eq!(r.emergencies, [(today, vec![("stroke".to_owned(), 1)])]);
     }
 }

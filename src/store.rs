@@ -1,5 +1,5 @@
-//! Durable state in sled: articles (bundled and admin-made), tips, users, subscriptions,
-//! feedback and unanswered questions.
+//! Durable state in sled: articles (bundled and admin-made), taught phrasings and off-topic
+//! examples, tips, users, subscriptions, feedback, unanswered questions and the review queue.
 //!
 //! Each kind lives in its own tree whose name carries a schema version (`articles.v1`), and
 //! values are JSON, so a future format can be migrated tree by tree. Key encodings stay
@@ -9,8 +9,11 @@
 mod admin;
 mod articles;
 mod audit;
+mod emergencies;
 mod feedback;
+mod phrasings;
 mod preferences;
+mod review;
 mod subscriptions;
 mod usage;
 
@@ -21,8 +24,11 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use articles::{Origin, StoredArticle, SyncReport};
 pub use audit::{ArticleChange, AuditEntry};
+pub use emergencies::DayFlags;
 pub use feedback::{Feedback, Unanswered};
+pub use phrasings::{OffTopicExample, Taught, TaughtPhrasing, TeachChange};
 pub use preferences::SeenTips;
+pub use review::{AnswerRecord, ThumbsDown};
 pub use subscriptions::{DueEntry, Subscription};
 pub use usage::DayCount;
 
@@ -30,6 +36,24 @@ const ARTICLES: &str = "articles.v1";
 const TIPS: &str = "tips.v1";
 const USERS: &str = "users.v1";
 const SUBSCRIPTIONS: &str = "subscriptions.v1";
+
+// What admins taught from Telegram and the review queue's own state (see `phrasings` and
+// `review`), listed together in `TEACH_TREES` so a backup can name every one.
+const PHRASINGS: &str = "phrasings.v1";
+const OFF_TOPIC: &str = "off_topic.v1";
+const ANSWERS: &str = "answers.v1";
+const THUMBS_DOWN: &str = "thumbs_down.v1";
+const REVIEWED: &str = "reviewed.v1";
+const REVIEW_PROMPTS: &str = "review_prompts.v1";
+/// Every tree the teaching loop (/review, /teach, 👎 reassignment) adds.
+pub const TEACH_TREES: [&str; 6] = [
+    PHRASINGS,
+    OFF_TOPIC,
+    ANSWERS,
+    THUMBS_DOWN,
+    REVIEWED,
+    REVIEW_PROMPTS,
+];
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -141,6 +165,7 @@ impl Store {
         // An unfinished admin form is per-user state too; the audit log is kept on purpose,
         // as the record of who changed the library.
         self.set_admin_dialogue::<()>(user_id, None)?;
+        self.set_review_prompt::<()>(user_id, None)?;
         self.flush()
     }
 }

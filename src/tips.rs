@@ -8,9 +8,9 @@
 //!
 //! # Delivery guarantees
 //! - At most one tip per subscriber per local calendar day: before a tip is sent, the local
-//!   date it serves and the next due time are written in one sled transaction and flushed.
-//!   A crash (even `kill -9`) after that point can lose the tips in flight (at most
-//!   [`delivery::MAX_IN_FLIGHT`]) but can never send one twice.
+//!   date it serves and the next due time are written in one sled transaction, and flushed
+//!   with the rest of its batch. A crash (even `kill -9`) can lose the tips claimed but not
+//!   yet sent (at most [`delivery::MAX_LOST`]) but can never send one twice.
 //! - A tip missed while the bot was down is sent at start-up if its minute passed less than
 //!   [`CATCH_UP_WINDOW`] ago, and skipped to the next day otherwise.
 

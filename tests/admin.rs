@@ -8,12 +8,12 @@ use healthbot::store::{Store, Subscription};
 use crate::util::fake_api::{FakeBotApi, SentMessage};
 use crate::util::{BotProcess, TEST_TOKEN, scratch};
 
-const WAIT: Duration = Duration::from_secs(20);
-const ADMIN: i64 = 1001;
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
+pub(crate) const ADMIN: i64 = 1001;
 const OTHER_ADMIN: i64 = 1002;
-const USER: i64 = 2002;
-const ADMIN_ENV: &[(&str, &str)] = &[("ADMIN_IDS", "1001,1002")];
-const NOT_ALLOWED: &str = "Sorry, that command isn't available.";
+pub(crate) const USER: i64 = 2002;
+pub(crate) const ADMIN_ENV: &[(&str, &str)] = &[("ADMIN_IDS", "1001,1002")];
+pub(crate) const NOT_ALLOWED: &str = "Sorry, that command isn't available.";
 
 const SNOW: &str = "/add Photokeratitis (snow blindness)\n\
     https://www.aao.org/eye-health/diseases/what-is-photokeratitis\n\
@@ -22,26 +22,26 @@ const SNOW: &str = "/add Photokeratitis (snow blindness)\n\
     reflected from snow or water. It usually heals by itself within two days; rest the eyes and \
     wear sunglasses outdoors.";
 
-async fn admin_bot() -> (FakeBotApi, BotProcess) {
+pub(crate) async fn admin_bot() -> (FakeBotApi, BotProcess) {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let bot = BotProcess::start_with(&api.url(), ADMIN_ENV);
     (api, bot)
 }
 
 /// One person's private chat with the bot, tracking what has been read so far.
-struct Chat<'a> {
-    api: &'a FakeBotApi,
-    user: i64,
-    seen: usize,
+pub(crate) struct Chat<'a> {
+    pub(crate) api: &'a FakeBotApi,
+    pub(crate) user: i64,
+    pub(crate) seen: usize,
 }
 
 impl<'a> Chat<'a> {
-    fn new(api: &'a FakeBotApi, user: i64) -> Self {
+    pub(crate) fn new(api: &'a FakeBotApi, user: i64) -> Self {
         Self { api, user, seen: 0 }
     }
 
     /// Sends `text` and returns the bot's next message (or edit) in this chat.
-    async fn say(&mut self, text: &str) -> SentMessage {
+    pub(crate) async fn say(&mut self, text: &str) -> SentMessage {
         self.api.push_private_text(self.user, text);
         self.next().await
     }
@@ -57,14 +57,14 @@ impl<'a> Chat<'a> {
     }
 
     /// Presses the button with callback data starting `prefix` on `message`.
-    async fn press(&mut self, message: &SentMessage, prefix: &str) -> SentMessage {
+    pub(crate) async fn press(&mut self, message: &SentMessage, prefix: &str) -> SentMessage {
         let data = button(message, prefix);
         self.api
             .push_callback(self.user, self.user, message.message_id, &data);
         self.next().await
     }
 
-    async fn next(&mut self) -> SentMessage {
+    pub(crate) async fn next(&mut self) -> SentMessage {
         let sent = self
             .api
             .wait_for_messages(self.user, self.seen + 1, WAIT)
@@ -76,7 +76,7 @@ impl<'a> Chat<'a> {
 }
 
 /// The callback data of the first button whose data starts with `prefix`.
-fn button(message: &SentMessage, prefix: &str) -> String {
+pub(crate) fn button(message: &SentMessage, prefix: &str) -> String {
     let markup = message.reply_markup.as_ref().expect("buttons");
     markup["inline_keyboard"]
         .as_array()
@@ -89,7 +89,7 @@ fn button(message: &SentMessage, prefix: &str) -> String {
         .to_owned()
 }
 
-fn assert_nothing_rejected(api: &FakeBotApi) {
+pub(crate) fn assert_nothing_rejected(api: &FakeBotApi) {
     let rejected = api.rejections();
     assert!(
         rejected.is_empty(),
@@ -98,7 +98,7 @@ fn assert_nothing_rejected(api: &FakeBotApi) {
 }
 
 /// The bytes of the `/export` document.
-async fn export(chat: &mut Chat<'_>) -> Vec<u8> {
+pub(crate) async fn export(chat: &mut Chat<'_>) -> Vec<u8> {
     let sent = chat.say("/export").await;
     assert_eq!(sent.method, "sendDocument", "{sent:?}");
     let file = sent.file.expect("an uploaded file");
@@ -555,7 +555,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
     let mut admin = Chat::new(&api, ADMIN);
     let step = admin.say("/add").await;
     assert!(
-        step.text.contains("Step 1/3"),
+        step.text.contains("Step 1/4"),
         "{}\n{}",
         step.text,
         bot.log()
@@ -566,7 +566,11 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
     let step = admin
         .say("https://www.aao.org/eye-health/diseases/what-is-photokeratitis")
         .await;
-    assert!(step.text.contains("Step 3/3"), "{}", step.text);
+    assert!(step.text.contains("Step 3/4"), "{}", step.text);
+    let wrong = admin.say("eyeballs").await;
+    assert!(wrong.text.contains("eyes-ears"), "{}", wrong.text);
+    let step = admin.say("Eyes, ears, nose and throat").await;
+    assert!(step.text.contains("Step 4/4"), "{}", step.text);
     let preview = admin
         .say("tags: eyes\nPhotokeratitis is sunburn of the eye from snow glare.")
         .await;
@@ -597,6 +601,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
         "{}",
         answer.text
     );
+    assert_eq!(button(&answer, "m:"), "m:eyes-ears");
 
     admin.say("/add").await;
     let cancelled = admin.say("/cancel").await;
@@ -620,22 +625,7 @@ async fn step_by_step_add_checks_each_answer_and_cancel_stops_it() {
 async fn broadcast_is_previewed_then_sent_to_every_subscriber() {
     let api = FakeBotApi::start(TEST_TOKEN).await;
     let (_dir, data_dir) = scratch();
-    {
-        let store = Store::open(&data_dir).unwrap();
-        for user in [3001_u64, 3002] {
-            let at = chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap();
-            let chat_id = i64::try_from(user).unwrap();
-            let sub = Subscription {
-                chat_id,
-                at,
-                timezone: "UTC".into(),
-                paused: false,
-                next_due: None,
-                last_served: None,
-            };
-            store.save_subscription(user, &sub).unwrap();
-        }
-    }
+    subscribe(&data_dir, [3001, 3002]);
     let bot = BotProcess::start_in(&api.url(), &data_dir, ADMIN_ENV);
     let mut admin = Chat::new(&api, ADMIN);
     let preview = admin
@@ -659,5 +649,56 @@ async fn broadcast_is_previewed_then_sent_to_every_subscriber() {
         let got = api.wait_for_messages(chat, 1, WAIT).await;
         assert_eq!(got[0].visible_text, "Flu clinics open <Monday> & Tuesday.");
     }
+    assert_nothing_rejected(&api);
+}
+
+/// Subscribes `users` (each in its own private chat) to daily tips, before any bot runs.
+fn subscribe(data_dir: &std::path::Path, users: impl IntoIterator<Item = u64>) {
+    let store = Store::open(data_dir).unwrap();
+    for user in users {
+        let sub = Subscription {
+            chat_id: i64::try_from(user).unwrap(),
+            at: chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            timezone: "UTC".into(),
+            paused: false,
+            next_due: None,
+            last_served: None,
+        };
+        store.save_subscription(user, &sub).unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_question_during_a_broadcast_to_200_is_answered_at_once() {
+    let api = FakeBotApi::start(TEST_TOKEN).await;
+    let (_dir, data_dir) = scratch();
+    let subscribers = 5000..5200;
+    subscribe(&data_dir, subscribers.clone());
+    let bot = BotProcess::start_in(&api.url(), &data_dir, ADMIN_ENV);
+    let mut admin = Chat::new(&api, ADMIN);
+    let preview = admin.say("/broadcast Flu clinics open on Monday.").await;
+    assert!(preview.text.contains("200 subscriber(s)"), "{}", bot.log());
+    admin.press(&preview, "x:y:").await;
+    api.wait_for_messages(5000, 1, WAIT).await;
+    let asked = std::time::Instant::now();
+    api.push_private_text(USER, "how do I stop a nosebleed");
+    let answer = api.wait_for_messages(USER, 1, WAIT).await;
+    let waited = asked.elapsed();
+    assert_eq!(answer.len(), 1, "{}", bot.log());
+    let delivered = api
+        .sent_messages()
+        .iter()
+        .filter(|m| subscribers.contains(&(m.chat_id as u64)))
+        .count();
+    assert!(
+        delivered < 200,
+        "the broadcast was over before the answer, so this proves nothing"
+    );
+    println!("answered in {waited:?} with {delivered} of 200 broadcast messages out");
+    // The bound is loose against a loaded machine; the reply lane makes it milliseconds.
+    assert!(
+        waited < Duration::from_secs(1),
+        "the question waited {waited:?}"
+    );
     assert_nothing_rejected(&api);
 }

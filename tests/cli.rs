@@ -276,7 +276,7 @@ fn check_content_names_each_broken_file_and_line() {
     std::fs::create_dir_all(content.join("articles")).unwrap();
     std::fs::write(
         content.join("articles/good.md"),
-        "+++\ntitle = \"Good\"\nurl = \"https://www.nhs.uk/\"\n+++\nBody.\n",
+        "+++\ntitle = \"Good\"\nurl = \"https://www.nhs.uk/\"\ncategory = \"skin\"\n+++\nBody.\n",
     )
     .unwrap();
     std::fs::write(
@@ -304,4 +304,66 @@ fn check_content_names_each_broken_file_and_line() {
     );
     assert!(err.contains("tips.toml:1:"), "{err}");
     assert!(!err.contains("good.md"), "{err}");
+}
+
+/// Writes a minimal article into `content/articles/`: a condition article with the house
+/// sections, so only its category can be wrong.
+fn write_article(content: &std::path::Path, slug: &str, category: Option<&str>) {
+    let category = category.map_or(String::new(), |c| format!("category = \"{c}\"\n"));
+    let body = "Body.\n\n## What you can do now\n\n- Rest.\n\n## See a doctor if\n\n- It lasts.\n";
+    std::fs::write(
+        content.join(format!("articles/{slug}.md")),
+        format!("+++\ntitle = \"{slug}\"\nurl = \"https://www.nhs.uk/\"\n{category}+++\n{body}"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn check_content_wants_a_known_category_on_every_article_and_three_in_each() {
+    let (dir, data) = scratch();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("articles")).unwrap();
+    std::fs::write(
+        content.join("categories.toml"),
+        "[[category]]\nid = \"skin\"\nname = \"Skin\"\norder = 1\n\n\
+         [[category]]\nid = \"teeth\"\nname = \"Teeth\"\norder = 2\n",
+    )
+    .unwrap();
+    for slug in ["acne", "boils", "corns"] {
+        write_article(&content, slug, Some("skin"));
+    }
+    write_article(&content, "loose", None);
+    write_article(&content, "toothache", Some("teeth"));
+    let check = || {
+        healthbot(&data)
+            .env("CONTENT_DIR", &content)
+            .arg("check-content")
+            .output()
+            .unwrap()
+    };
+    let out = check();
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("loose.md:") && err.contains("no `category`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("categories.toml:6:") && err.contains("`teeth` has 1"),
+        "{err}"
+    );
+    assert!(!err.contains("acne.md") && !err.contains("`skin`"), "{err}");
+
+    write_article(&content, "loose", Some("teth"));
+    let err = stderr(&check());
+    assert!(
+        err.contains("loose.md:4:") && err.contains("unknown category `teth`"),
+        "{err}"
+    );
+
+    for slug in ["loose", "gum-boil", "tooth-decay"] {
+        write_article(&content, slug, Some("teeth"));
+    }
+    let out = check();
+    assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -1,9 +1,10 @@
 //! Guards on the bundled library in `content/`: it parses, every required topic exists,
-//! sources are reputable https pages, and nothing is duplicated.
+//! every article cites reputable https sources and sits in a category, headings follow the
+//! house layout, and nothing is duplicated.
 
 use std::collections::{HashMap, HashSet};
 
-use healthbot::content::{self, Bundle};
+use healthbot::content::{self, Bundle, categories, sections};
 
 use crate::util::content_dir;
 
@@ -98,7 +99,49 @@ const REQUIRED_SLUGS: &[&str] = &[
     "tinnitus",
     "vertigo",
     "hiccups",
+    // The common questions the library once had no article for.
+    "tooth-decay",
+    "sepsis",
+    "meningitis",
+    "scarlet-fever",
+    "bronchiolitis",
+    "bleeding-in-pregnancy",
+    "miscarriage",
+    "postnatal-depression",
+    "dementia-signs",
+    "eating-disorders",
+    "paracetamol-overdose",
+    "suicidal-thoughts",
+    "self-harm",
+    "threadworms",
+    "palpitations",
+    "flu",
+    "headaches",
+    "asthma",
+    "kidney-infection",
+    "sciatica",
+    "glandular-fever",
+    "heat-rash",
+    "coeliac-disease",
+    "lactose-intolerance",
+    "diverticulitis",
+    "bowel-cancer-signs",
+    "prostate-cancer-signs",
+    "cervical-screening",
+    "hiv-and-prep",
+    "long-covid",
+    "restless-legs",
+    "vomiting-in-children",
+    "cradle-cap",
+    "safe-sleep-for-babies",
+    "ectopic-pregnancy",
+    "anal-fissure",
+    "dizziness",
+    "tiredness-and-fatigue",
 ];
+
+/// Fewest articles the library may hold.
+const MIN_ARTICLES: usize = 230;
 
 /// Public health bodies and professional organisations whose pages articles may cite.
 const REPUTABLE_HOSTS: &[&str] = &[
@@ -152,10 +195,10 @@ fn assert_reputable(url: &str, context: &str) {
 }
 
 #[test]
-fn library_has_at_least_150_valid_articles() {
+fn library_has_at_least_230_valid_articles() {
     let b = bundle();
     assert!(
-        b.articles.len() >= 150,
+        b.articles.len() >= MIN_ARTICLES,
         "only {} articles",
         b.articles.len()
     );
@@ -193,6 +236,61 @@ fn every_link_is_https_on_a_reputable_source() {
         if let Some(url) = &t.url {
             assert_reputable(url, &t.text);
         }
+    }
+}
+
+#[test]
+fn every_article_cites_at_least_one_source() {
+    let unsourced: Vec<String> = bundle()
+        .articles
+        .into_iter()
+        .filter(|a| a.sources.is_empty())
+        .map(|a| a.slug)
+        .collect();
+    assert!(
+        unsourced.is_empty(),
+        "articles without sources: {unsourced:?}"
+    );
+}
+
+#[test]
+fn every_article_is_in_one_of_12_to_20_categories_of_at_least_3() {
+    let b = bundle();
+    assert!(
+        (12..=20).contains(&b.categories.len()),
+        "{} categories",
+        b.categories.len()
+    );
+    let gaps = categories::gaps(&b.articles, &b.categories, &content_dir());
+    let gaps: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+    assert!(gaps.is_empty(), "{}", gaps.join("\n"));
+}
+
+#[test]
+fn every_heading_has_a_role_and_every_article_says_what_to_do() {
+    let b = bundle();
+    // The sections a reader acts on; every article has at least one of them.
+    let acting = ["self-care", "see-doctor", "emergency"];
+    for name in acting {
+        assert!(b.section_roles.names().any(|n| n == name), "no role {name}");
+    }
+    for a in &b.articles {
+        let mut roles = Vec::new();
+        for heading in sections::headings(&a.body) {
+            let role = b.section_roles.role_of(heading).unwrap_or_else(|| {
+                panic!(
+                    "{}: \"## {heading}\" has no role: use a house heading, or list it \
+                     in section-roles.toml",
+                    a.slug
+                )
+            });
+            roles.push(role);
+        }
+        assert!(
+            roles.iter().any(|r| acting.contains(r)),
+            "{} has none of the sections {acting:?}: {roles:?}",
+            a.slug
+        );
     }
 }
 

@@ -10,7 +10,9 @@ use healthbot::answer::Engine;
 use healthbot::app;
 use healthbot::config::{Config, RawConfig};
 use healthbot::content;
+use healthbot::encoder::VectorCache;
 use healthbot::eval::questions::{self, QuestionReport, QuestionSet};
+use healthbot::ranker::Semantic;
 use healthbot::search::Tuning;
 
 use crate::util::{cache_dir, content_dir, model_dir, warm_vector_cache};
@@ -35,7 +37,12 @@ pub fn data(path: &str) -> std::path::PathBuf {
         .join(path)
 }
 
-/// The engine over the bundled library, with the encoder, built once for these tests.
+/// The question files every test here draws on: the calibration half and the test half.
+const HALVES: [&str; 2] = ["eval/calibration.toml", "eval/test.toml"];
+
+/// The engine over the bundled library, with the encoder, built once for these tests. The
+/// questions of both halves are embedded up front in parallel batches (and kept in the shared
+/// vector cache), which is many times faster than encoding them one by one as they are asked.
 pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
@@ -50,12 +57,45 @@ pub fn engine() -> &'static Engine {
         let bundle = content::load_dir(&config.content_dir).expect("bundled content loads");
         let engine = app::engine_over(&bundle.articles, &config, Tuning::default(), "library")
             .expect("engine builds");
-        assert!(
-            engine.semantic.is_some(),
-            "the sentence encoder must be active"
-        );
-        engine
+        let semantic = engine
+            .semantic
+            .clone()
+            .expect("the sentence encoder must be active");
+        let texts = question_texts();
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut cache = VectorCache::open(&cache, semantic.encoder.id(), "eval-questions");
+        let vectors = cache
+            .embed(&semantic.encoder, &texts)
+            .expect("questions embed");
+        if let Err(err) = cache.save() {
+            eprintln!("cannot save the question vectors: {err}");
+        }
+        engine.with_semantic(Semantic {
+            encoder: semantic.encoder.knowing(texts.iter().copied().zip(vectors)),
+            ..semantic
+        })
     })
+}
+
+/// Every text of both halves, trimmed as the engine trims a question before encoding it.
+fn question_texts() -> Vec<String> {
+    let paths: Vec<_> = HALVES.iter().map(|p| data(p)).collect();
+    let set = QuestionSet::load(&paths).unwrap();
+    let judged = set.question.iter().map(|q| &q.text);
+    let unjudged = [&set.off_topic, &set.uncovered, &set.small_talk]
+        .into_iter()
+        .flatten()
+        .map(|q| &q.text);
+    judged
+        .chain(unjudged)
+        .map(|t| t.trim().to_owned())
+        .collect()
+}
+
+/// The report over both halves, shared by the tests that read it.
+fn both_halves() -> &'static QuestionReport {
+    static REPORT: OnceLock<QuestionReport> = OnceLock::new();
+    REPORT.get_or_init(|| report(&HALVES))
 }
 
 fn report(paths: &[&str]) -> QuestionReport {
@@ -99,7 +139,7 @@ fn held_out_lay_questions_are_answered_right_and_off_topic_ones_refused() {
 fn no_article_is_a_magnet_for_everyday_filler() {
     // Both halves: every question is ranked, none is tuned on, and about a third carry
     // filler ("a day", "what should i do", "after", "is it normal", "how long").
-    let r = report(&["eval/calibration.toml", "eval/test.toml"]);
+    let r = both_halves();
     let (slug, n) = r.magnet.clone().unwrap();
     let most = QuestionReport::share(n, r.on_topic);
     println!(
@@ -112,7 +152,7 @@ fn no_article_is_a_magnet_for_everyday_filler() {
 
 #[test]
 fn greetings_and_thanks_get_small_talk_not_suggestions() {
-    let r = report(&["eval/calibration.toml", "eval/test.toml"]);
+    let r = both_halves();
     assert!(r.small_talk >= 20);
     let share = QuestionReport::share(r.small_talk_recognised, r.small_talk);
     println!(

@@ -3,7 +3,9 @@
 
 mod admin;
 mod bot;
+mod browse;
 mod cli;
+mod emergencies;
 mod encoder;
 mod eval;
 mod fake_api_checks;
@@ -11,6 +13,9 @@ mod followup;
 mod frontend;
 mod intents;
 mod library;
+mod links;
 mod quality;
+mod teach;
 mod tips;
+mod triage;
 mod util;

@@ -48,7 +48,10 @@ pub fn healthbot(data_dir: &Path) -> Command {
 }
 
 fn bare_command(data_dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_healthbot"));
+    // `cargo bench --bench latency` can measure another build (an earlier commit's) this way.
+    let bin = std::env::var_os("HEALTHBOT_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_healthbot").into());
+    let mut cmd = Command::new(bin);
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("CONTENT_DIR", content_dir())
@@ -105,6 +108,19 @@ pub fn assert_nothing_rejected(api: &fake_api::FakeBotApi) {
 /// Token the fake Bot API accepts. Tests assert it never reaches a log line.
 pub const TEST_TOKEN: &str = "4242:TEST-secret-token-do-not-log";
 
+/// Test-only settings every bot starts with, unless a test overrides them (an empty value
+/// restores the default): retries after a network failure start at 50 ms instead of 1 s, so
+/// an outage test waits for the outage rather than for backoff, and every chat may get 50
+/// messages a second, so tests that talk to one chat a lot are not paced like a real chat.
+/// Telegram's global limit still applies.
+pub const FAST_PACING: [(&str, &str); 2] = [
+    ("HEALTHBOT_TEST_RETRY_BASE_MS", "50"),
+    ("HEALTHBOT_TEST_CHAT_RATE", "50"),
+];
+
+/// Restores Telegram's per-chat limits for a test that checks them.
+pub const TELEGRAM_CHAT_LIMITS: (&str, &str) = ("HEALTHBOT_TEST_CHAT_RATE", "");
+
 /// The real `healthbot` binary running as a bot against a fake Bot API. Killed on drop.
 pub struct BotProcess {
     pub child: std::process::Child,
@@ -145,6 +161,7 @@ impl BotProcess {
             .env("TELOXIDE_TOKEN", TEST_TOKEN)
             .env("TELOXIDE_API_URL", api_url)
             .env("RUST_LOG", "debug")
+            .envs(FAST_PACING)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)

@@ -7,7 +7,7 @@ use super::{
     Answer, Best, MIN_SUGGESTION_COSINE, MIN_SUGGESTION_COVERAGE, Suggestion, fill_placeholders,
     is_confident,
 };
-use crate::content::{Article, SectionRoles};
+use crate::content::{Article, Categories, SectionRoles};
 use crate::dense::{Entry, article_texts};
 use crate::gate::Gate;
 use crate::intent::{Detected, Intent, IntentRules};
@@ -27,6 +27,8 @@ pub struct Engine {
     pub gate: Gate,
     pub safety: Safety,
     pub small_talk: SmallTalk,
+    /// The browsing categories: answers and article cards name their article's category.
+    categories: Categories,
     /// The configured emergency number and crisis line, for article placeholders.
     numbers: Arc<(String, String)>,
     /// Question-intent cues and article section roles, for summaries aimed at the question.
@@ -42,6 +44,7 @@ impl Engine {
             gate: Gate::bundled(),
             safety,
             small_talk: SmallTalk::bundled(),
+            categories: Categories::bundled(),
             numbers: Arc::default(),
             focus: Arc::new((IntentRules::bundled(), SectionRoles::bundled())),
         }
@@ -74,6 +77,17 @@ impl Engine {
     pub fn with_small_talk(mut self, small_talk: SmallTalk) -> Self {
         self.small_talk = small_talk;
         self
+    }
+
+    /// Uses these browsing categories.
+    pub fn with_categories(mut self, categories: Categories) -> Self {
+        self.categories = categories;
+        self
+    }
+
+    /// The browsing categories, in display order.
+    pub fn categories(&self) -> &Categories {
+        &self.categories
     }
 
     /// Fills `{{EMERGENCY_NUMBER}}` and `{{CRISIS_LINE}}` in article text with these.
@@ -125,6 +139,7 @@ impl Engine {
         answer.related = shown
             .take(top.saturating_sub(usize::from(answers)))
             .collect();
+        self.triage(&mut answer, &ranking, top)?;
         answer.ranking = Some(ranking);
         Ok(answer)
     }
@@ -270,6 +285,26 @@ impl Engine {
             s.dense.remove(slug);
         }
         Ok(())
+    }
+
+    /// Adds a known off-topic example to the dense index (nothing without an encoder).
+    ///
+    /// # Errors
+    /// If encoding fails.
+    pub fn add_off_topic(&self, text: &str) -> Result<(), RankError> {
+        if let Some(s) = &self.semantic
+            && let Some(vector) = s.encoder.encode_batch(&[text])?.pop()
+        {
+            s.dense.add_off_topic(text.to_owned(), vector);
+        }
+        Ok(())
+    }
+
+    /// Drops the off-topic examples for which `remove` says so.
+    pub fn remove_off_topic(&self, remove: impl Fn(&str) -> bool) {
+        if let Some(s) = &self.semantic {
+            s.dense.remove_off_topic(remove);
+        }
     }
 
     fn suggestion(&self, c: &Candidate, ranking: &Ranking) -> Suggestion {

@@ -5,10 +5,11 @@
 //! the section that answers a question.
 
 use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{Article, Kind, parse_toml};
+use super::{Article, Bundle, ContentError, line_containing, parse_toml};
 
 /// The role of the section that says what to do about a condition.
 pub const SELF_CARE: &str = "self-care";
@@ -163,6 +164,45 @@ pub fn problems(article: &Article, roles: &SectionRoles) -> Vec<(String, String)
         }
     }
     out
+}
+
+/// What an article is about, which decides the sections it must have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A condition or symptom: it needs self-care and see-a-doctor sections.
+    #[default]
+    Condition,
+    /// General information (healthy eating, vaccinations), exempt from those sections.
+    Information,
+}
+
+impl Kind {
+    /// Whether this is the default kind (used to leave it out of exports).
+    pub fn is_condition(&self) -> bool {
+        *self == Self::Condition
+    }
+}
+
+/// Problems with the structure of a loaded library's articles that `check-content` reports
+/// but the bot can live with: headings with no section role, and condition articles without
+/// a self-care or see-a-doctor section.
+pub fn structure_problems(bundle: &Bundle, dir: &Path) -> Vec<ContentError> {
+    let dir = dir.join("articles");
+    bundle
+        .articles
+        .iter()
+        .flat_map(|a| {
+            let path = dir.join(format!("{}.md", a.slug));
+            problems(a, &bundle.section_roles)
+                .into_iter()
+                .map(move |(needle, message)| ContentError {
+                    line: line_containing(&path, &needle),
+                    path: path.clone(),
+                    message,
+                })
+        })
+        .collect()
 }
 
 /// The `## ` headings of a Markdown body, in order, without the marker.

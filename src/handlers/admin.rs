@@ -10,7 +10,10 @@ mod broadcast;
 mod confirm;
 pub mod dialogue;
 mod pages;
+mod phrasings;
+pub mod review;
 mod stats;
+mod teach;
 mod tips;
 mod transfer;
 
@@ -76,6 +79,10 @@ async fn dispatch(bot: &TgBot, msg: &Message, cmd: AdminCommand, deps: &Deps) ->
         C::Broadcast(text) => broadcast::preview(bot, msg, &text, deps).await,
         C::Audit(arg) => pages::audit(bot, msg.chat.id, arg.trim(), deps).await,
         C::Cancel => dialogue::cancel(bot, msg, deps).await,
+        C::Review => review::start(bot, msg, deps).await,
+        C::Teach(args) => teach::teach(bot, msg, &args, deps).await,
+        C::Phrasings(arg) => phrasings::list(bot, msg.chat.id, arg.trim(), deps).await,
+        C::Why(question) => teach::why(bot, msg.chat.id, &question, deps).await,
     }
 }
 
@@ -102,6 +109,8 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, data: &str, deps: Deps) -
     let result = match kind {
         "l" | "t" | "a" => pages::on_page(&bot, &q, &message, kind, arg, &deps).await,
         "y" | "n" => confirm::on_answer(&bot, &q, &message, kind == "y", arg, &deps).await,
+        "r" => review::on_button(&bot, &q, &message, arg, &deps).await,
+        "p" | "pd" => phrasings::on_button(&bot, &q, &message, kind, arg, &deps).await,
         _ => {
             bot.answer_callback_query(q.id.clone())
                 .text("That button has expired.")

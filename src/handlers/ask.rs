@@ -3,16 +3,18 @@
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButtonKind, Me};
 
-use super::{Deps, HandlerResult, reply, send_html};
+use super::{Deps, HandlerResult, browse, reply, send_html};
 use crate::answer;
 use crate::handlers::TgBot;
+use crate::safety::Emergency;
+use crate::store::Store;
 
 /// Longest question we analyse; the rest of a very long message is ignored.
 pub const MAX_QUESTION_CHARS: usize = 1000;
 
 /// A message in a private chat: every text is a question.
 pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
-    if !super::admit(&bot, &msg, &deps).await? {
+    if !super::admit(&bot, &msg, &deps, crate::flood::Cost::Question).await? {
         return Ok(());
     }
     match msg.text() {
@@ -53,7 +55,7 @@ pub async fn on_group_question(
     question: GroupQuestion,
     deps: Deps,
 ) -> HandlerResult {
-    if !super::admit(&bot, &msg, &deps).await? {
+    if !super::admit(&bot, &msg, &deps, crate::flood::Cost::Question).await? {
         return Ok(());
     }
     ask(bot, msg.clone(), &question.0, &deps).await
@@ -155,17 +157,40 @@ pub async fn answer(
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
     }
+    if let Some(e) = &answer.emergency {
+        record_emergency(store, deps.clock.now().date_naive(), e);
+    }
     if !answer.answered()
         && answer.small_talk.is_none()
         && let Err(err) = store.record_unanswered(&question)
     {
         log::warn!("could not record an unanswered question: {err}");
     }
-    send_html(
-        &bot,
-        msg.chat.id,
-        reply::answer_html(&answer),
-        reply::answer_keyboard(&answer),
-    )
-    .await
+    // Kept (masked, without the user) so a 👎 can say which question it was about.
+    let record = answer.best.as_ref().and_then(|b| {
+        store
+            .record_answer(&crate::review::mask(&question), &b.article.slug)
+            .map_err(|err| log::warn!("could not keep an answer for its 👎 button: {err}"))
+            .ok()
+    });
+    // The category button is a convenience: a store hiccup must not cost the answer. A
+    // crisis reply offers supportive reading only, so it gets none.
+    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
+    let category = best.filter(|_| !crisis).and_then(|slug| {
+        browse::category_of(deps, slug).unwrap_or_else(|err| {
+            log::warn!("could not look up the category of {slug}: {err:#}");
+            None
+        })
+    });
+    let keyboard = reply::with_category(reply::answer_keyboard(&answer, record), category.as_ref());
+    send_html(&bot, msg.chat.id, reply::answer_html(&answer), keyboard).await
+}
+
+/// Counts each red flag of `emergency` for `today`'s `/stats`, anonymously.
+pub fn record_emergency(store: &Store, today: chrono::NaiveDate, emergency: &Emergency) {
+    for flag in &emergency.flags {
+        if let Err(err) = store.record_emergency(today, flag.id()) {
+            log::warn!("could not count an emergency flag: {err}");
+        }
+    }
 }

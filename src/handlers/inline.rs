@@ -1,6 +1,7 @@
 //! Inline mode: `@botname <query>` in any chat lists matching articles; picking one posts
 //! its title, a question-focused summary and the source link. An empty query lists popular
-//! articles.
+//! articles. A query that looks like an emergency lists the emergency advice first, then the
+//! articles the answer engine picks for it (only supportive ones for a crisis).
 
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -10,6 +11,7 @@ use teloxide::types::{
 
 use super::{Deps, HandlerResult, reply};
 use crate::handlers::TgBot;
+use crate::safety::Emergency;
 
 /// Most results shown for one inline query.
 pub const MAX_RESULTS: usize = 10;
@@ -40,24 +42,53 @@ pub async fn on_inline_query(bot: TgBot, q: InlineQuery, deps: Deps) -> HandlerR
 
 fn matching(deps: &Deps, query: &str) -> anyhow::Result<Vec<InlineQueryResult>> {
     let answer = deps.engine.answer(query, MAX_RESULTS)?;
-    let plan = answer.ranking.as_ref().map(|r| &r.plan);
-    let shown = answer
-        .best
-        .iter()
-        .map(|b| &b.article)
-        .chain(answer.related.iter().filter(|s| s.plausible));
     let mut results = Vec::new();
-    for s in shown {
+    if let Some(emergency) = &answer.emergency {
+        super::ask::record_emergency(&deps.store, deps.clock.now().date_naive(), emergency);
+        results.push(advice_result(emergency));
+    }
+    let plan = answer.ranking.as_ref().map(|r| &r.plan);
+    // Emergency and crisis answers are already chosen by the engine (first aid, supportive
+    // reading); otherwise only articles close enough to the query are listed.
+    let chosen = answer.emergency.is_some();
+    let best = answer.best.iter().map(|b| (&b.article, Some(&b.summary)));
+    let related = answer
+        .related
+        .iter()
+        .filter(|s| chosen || s.plausible)
+        .map(|s| (s, None));
+    for (s, summary) in best.chain(related).take(MAX_RESULTS - results.len()) {
         if let Some(article) = deps.engine.article(&s.slug)? {
-            // The answer's article shows the same summary as in a chat: aimed at the intent.
-            let summary = match &answer.best {
-                Some(b) if b.article.slug == s.slug => b.summary.clone(),
-                _ => deps.engine.summary(&s.slug, plan)?.unwrap_or_default(),
+            let summary = match summary {
+                Some(text) => text.clone(),
+                None => deps.engine.summary(&s.slug, plan)?.unwrap_or_default(),
             };
             results.push(result(&article, &summary));
         }
     }
     Ok(results)
+}
+
+/// The advice itself as the first result, so it is one tap away.
+fn advice_result(emergency: &Emergency) -> InlineQueryResult {
+    let title = if emergency.crisis {
+        "💛 You are not alone: tap for support"
+    } else {
+        "🚨 This may be an emergency: tap for what to do"
+    };
+    let html = format!(
+        "{}\n\n{}",
+        reply::emergency_html(emergency),
+        teloxide::utils::html::italic(&teloxide::utils::html::escape(crate::answer::DISCLAIMER))
+    );
+    let content = InputMessageContentText::new(html)
+        .parse_mode(ParseMode::Html)
+        .link_preview_options(super::no_link_preview());
+    let description = crate::text::clip(&emergency.advice, MAX_DESCRIPTION_CHARS);
+    InlineQueryResult::Article(
+        InlineQueryResultArticle::new("emergency", title, InputMessageContent::Text(content))
+            .description(description),
+    )
 }
 
 /// The most liked articles, topped up with others so the list is never empty.

@@ -9,24 +9,23 @@ use teloxide::utils::html::{bold, escape, italic, link};
 
 use super::{HandlerResult, send_html};
 use crate::answer::{Answer, DISCLAIMER};
+use crate::content::Category;
+use crate::safety::Emergency;
 use crate::text::clip;
+use crate::topics::{Catalogue, Entry, Link, Position};
 
 /// Telegram's limit on one message's text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
 /// Callback data of the "Not this one" button under a follow-up answer.
 pub const NOT_THIS_ONE: &str = "f:";
 /// Longest button label we show; Telegram truncates long ones anyway.
-const MAX_BUTTON_CHARS: usize = 60;
+pub const MAX_BUTTON_CHARS: usize = 60;
 
 /// The reply to a question.
 pub fn answer_html(answer: &Answer) -> String {
     let mut parts = Vec::new();
     if let Some(e) = &answer.emergency {
-        parts.push(format!(
-            "🚨 {} {}",
-            bold("This may be an emergency."),
-            escape(&e.advice)
-        ));
+        parts.push(emergency_html(e));
     }
     if let Some(reply) = &answer.small_talk {
         return escape(&reply.text);
@@ -60,14 +59,35 @@ pub fn answer_html(answer: &Answer) -> String {
     fit(parts)
 }
 
-/// Buttons under an answer: feedback on the best article, then related articles, or the
-/// plausible "did you mean" suggestions when there is no answer.
-pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
+/// Emergency advice as the first paragraph of a reply.
+pub fn emergency_html(e: &Emergency) -> String {
+    if e.crisis {
+        // Someone in crisis needs warmth before anything else, not an alarm.
+        format!("💛 {}", escape(&e.advice))
+    } else {
+        format!(
+            "🚨 {} {}",
+            bold("This may be an emergency."),
+            escape(&e.advice)
+        )
+    }
+}
+
+/// Buttons under an answer: feedback on the best article (never on a crisis reply), then
+/// related articles, or the plausible "did you mean" suggestions when there is no answer.
+/// With the id of the kept answer record, 👎 offers other articles (`dn:<id>`); without, it
+/// only counts.
+pub fn answer_keyboard(answer: &Answer, record: Option<u64>) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
-    if let Some(best) = &answer.best {
+    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
+    if let Some(best) = answer.best.as_ref().filter(|_| !crisis) {
+        let down = match record {
+            Some(id) => format!("dn:{id}"),
+            None => format!("d:{}", best.article.slug),
+        };
         rows.push(vec![
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
-            InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", best.article.slug)),
+            InlineKeyboardButton::callback("👎 Not helpful", down),
         ]);
         if answer.follow_up {
             rows.push(vec![InlineKeyboardButton::callback(
@@ -94,35 +114,104 @@ pub fn answer_keyboard(answer: &Answer) -> Option<InlineKeyboardMarkup> {
     (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
 }
 
-/// Sends one article's card: title, its general summary and the source link.
+/// Sends one article's card: title, its general summary and the source link, with
+/// feedback buttons and its place in its category (see [`article_card`]).
 pub async fn send_article(
     bot: &super::TgBot,
     chat: ChatId,
     deps: &super::Deps,
     slug: &str,
 ) -> HandlerResult {
-    let article = deps.engine.article(slug)?;
-    let Some(a) = article else {
-        return send_html(
-            bot,
-            chat,
-            escape("Sorry, I can't find that article any more. Try asking your question again."),
-            None,
-        )
-        .await;
+    match article_card(deps, slug)? {
+        Some((html, keyboard)) => {
+            // A follow-up question ("how long does it last?") is about the article just opened.
+            deps.recent.remember(chat.0, slug, deps.clock.now());
+            send_html(bot, chat, html, Some(keyboard)).await
+        }
+        None => send_html(bot, chat, escape(ARTICLE_GONE), None).await,
+    }
+}
+
+/// What a reader is told when an article they open has been deleted.
+pub const ARTICLE_GONE: &str =
+    "Sorry, I can't find that article any more. Try asking your question again.";
+
+/// One article's card and its buttons: 👍/👎, "◀ Previous" and "Next ▶" within its category
+/// and "More in <category>". Counts as a read. `None` for an unknown slug.
+///
+/// # Errors
+/// Only if the store or the index cannot be read.
+pub fn article_card(
+    deps: &super::Deps,
+    slug: &str,
+) -> anyhow::Result<Option<(String, InlineKeyboardMarkup)>> {
+    let Some(a) = deps.engine.article(slug)? else {
+        return Ok(None);
     };
     if let Err(err) = deps.store.record_read(&a.slug) {
         log::warn!("could not count an article read: {err}");
     }
     let summary = deps.engine.summary(&a.slug, None)?.unwrap_or_default();
-    // A follow-up question ("how long does it last?") is about the article just opened.
-    deps.recent.remember(chat.0, &a.slug, deps.clock.now());
-    let html = card_html(&a, &summary);
-    let keyboard = InlineKeyboardMarkup::new(vec![vec![
-        InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", a.slug)),
-        InlineKeyboardButton::callback("👎 Not helpful", format!("d:{}", a.slug)),
-    ]]);
-    send_html(bot, chat, html, Some(keyboard)).await
+    let catalogue = Catalogue::new(deps.engine.categories(), &deps.store.articles()?);
+    let keyboard = card_keyboard(&a.slug, catalogue.locate(&a.slug).as_ref());
+    Ok(Some((card_html(&a, &summary), keyboard)))
+}
+
+/// Buttons under an article card: feedback, then its neighbours and its category.
+pub fn card_keyboard(slug: &str, position: Option<&Position<'_>>) -> InlineKeyboardMarkup {
+    let mut rows = vec![vec![
+        InlineKeyboardButton::callback("👍 Helpful", format!("u:{slug}")),
+        InlineKeyboardButton::callback("👎 Not helpful", format!("d:{slug}")),
+    ]];
+    if let Some(p) = position {
+        let step = |label: &str, entry: &Entry| {
+            let link = Link::Article {
+                slug: entry.slug.clone(),
+            };
+            InlineKeyboardButton::callback(label, link.encode())
+        };
+        let neighbours: Vec<InlineKeyboardButton> = [
+            p.previous.map(|e| step("◀ Previous", e)),
+            p.next.map(|e| step("Next ▶", e)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !neighbours.is_empty() {
+            rows.push(neighbours);
+        }
+        let link = Link::Topic {
+            id: p.category.id.clone(),
+            page: p.page,
+        };
+        rows.push(vec![more_in(p.category, &link)]);
+    }
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// Adds the answer's "More in <category>" button, which opens the category in a message of
+/// its own, below the other buttons.
+pub fn with_category(
+    keyboard: Option<InlineKeyboardMarkup>,
+    category: Option<&Category>,
+) -> Option<InlineKeyboardMarkup> {
+    let Some(c) = category else {
+        return keyboard;
+    };
+    let button = more_in(c, &Link::MoreIn { id: c.id.clone() });
+    Some(
+        keyboard
+            .unwrap_or_else(|| InlineKeyboardMarkup::new(Vec::<Vec<InlineKeyboardButton>>::new()))
+            .append_row(vec![button]),
+    )
+}
+
+/// A "More in <category>" button leading to `link`.
+fn more_in(category: &Category, link: &Link) -> InlineKeyboardButton {
+    InlineKeyboardButton::callback(
+        clip(&format!("More in {}", category.name), MAX_BUTTON_CHARS),
+        link.encode(),
+    )
 }
 
 /// One article as a self-contained card: bold title, summary, source link, disclaimer.
@@ -158,6 +247,7 @@ pub fn examples_keyboard() -> InlineKeyboardMarkup {
 pub fn help_html() -> String {
     format!(
         "{}\n\nJust type your question, for example {}.\n\n/ask {} asks in a group chat too.\n\
+         /topics lets you browse the articles by topic.\n\
          If something sounds like an emergency I'll say so first. Every answer links to its source.\n\n{}",
         bold("How to use me"),
         italic("how long does a cold last"),
@@ -231,95 +321,4 @@ fn strip_tags(html: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::answer::{Best, Suggestion};
-    use crate::safety::Safety;
-
-    fn answer(title: &str, summary: &str) -> Answer {
-        let article = Suggestion {
-            slug: "x".into(),
-            title: title.into(),
-            url: "https://www.nhs.uk/x?a=1&b=2".into(),
-            score: 1.0,
-            plausible: true,
-        };
-        Answer {
-            question: "q".into(),
-            emergency: None,
-            best: Some(Best {
-                article: article.clone(),
-                summary: summary.into(),
-                intent: crate::intent::Intent::General,
-                section: None,
-            }),
-            related: vec![Suggestion {
-                slug: "y".into(),
-                ..article
-            }],
-            small_talk: None,
-            confidence: None,
-            ranking: None,
-            follow_up: false,
-        }
-    }
-
-    #[test]
-    fn text_is_escaped_and_links_name_the_source() {
-        let html = answer_html(&answer("Cuts <b>& grazes", "Use a <plaster> & rest."));
-        assert!(html.contains("Cuts &lt;b&gt;&amp; grazes"), "{html}");
-        assert!(html.contains("Use a &lt;plaster&gt; &amp; rest."), "{html}");
-        assert!(
-            html.contains("href=\"https://www.nhs.uk/x?a=1&amp;b=2\""),
-            "{html}"
-        );
-        assert!(html.contains("Read more at nhs.uk"), "{html}");
-        assert!(html.ends_with(&italic(&escape(DISCLAIMER))));
-    }
-
-    #[test]
-    fn emergency_advice_comes_first() {
-        let mut a = answer("Heart attack", "Call now.");
-        a.emergency = Safety::new("112", "x").check("chest pain");
-        assert!(answer_html(&a).starts_with("🚨"));
-    }
-
-    #[test]
-    fn oversized_answers_are_cut_to_fit() {
-        let mut a = answer("Title", "Summary.");
-        a.emergency = Some(crate::safety::Emergency {
-            flags: vec![],
-            advice: "call ".repeat(2000),
-        });
-        assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
-    }
-
-    #[test]
-    fn a_follow_up_names_its_article_and_offers_not_this_one() {
-        let mut a = answer("Sunburn & you", "• Cool the skin.\n• Drink <water>.");
-        a.follow_up = true;
-        a.related.clear();
-        let html = answer_html(&a);
-        assert!(
-            html.starts_with(
-                "About <b>Sunburn &amp; you</b>:\n• Cool the skin.\n• Drink &lt;water&gt;."
-            ),
-            "{html}"
-        );
-        let k = answer_keyboard(&a).unwrap();
-        assert!(
-            k.inline_keyboard.iter().flatten().any(|b| matches!(
-                &b.kind,
-                teloxide::types::InlineKeyboardButtonKind::CallbackData(d) if d == NOT_THIS_ONE
-            )),
-            "{k:?}"
-        );
-    }
-
-    #[test]
-    fn keyboard_has_feedback_and_related_buttons() {
-        let k = answer_keyboard(&answer("T", "S")).unwrap();
-        assert_eq!(k.inline_keyboard.len(), 2);
-        assert_eq!(k.inline_keyboard[0].len(), 2);
-    }
-}
+mod tests;

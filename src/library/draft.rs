@@ -10,16 +10,18 @@ pub struct Draft {
     pub title: String,
     pub url: String,
     pub tags: Vec<String>,
+    /// The category as typed (an id or a name); the library checks it against the list.
+    #[serde(default)]
+    pub category: Option<String>,
     pub body: String,
 }
 
 /// How the one-message form looks, for error replies.
-pub const FORMAT: &str =
-    "<title>\n<https source url>\ntags: a, b   (optional line)\n<body: the rest of the message>";
+pub const FORMAT: &str = "<title>\n<https source url>\ntags: a, b   (optional line)\ncategory: <id>   (optional line)\n<body: the rest of the message>";
 
 impl Draft {
     /// Parses the one-message form that follows `/add` or `/edit <slug>`:
-    /// title, url, an optional `tags:` line, then the body.
+    /// title, url, optional `tags:` and `category:` lines (in either order), then the body.
     ///
     /// # Errors
     /// Returns a sentence naming the missing or malformed part.
@@ -34,18 +36,25 @@ impl Draft {
             return Err("the source url is missing: put it on the line after the title".to_owned());
         }
         validate_https_url(url).map_err(|e| format!("the url {e}"))?;
-        let rest: Vec<&str> = lines.collect();
-        let (tags, body) = match rest.split_first() {
-            Some((first, body)) if Self::tags_line(first).is_some() => {
-                (Self::tags_line(first).unwrap_or_default(), body.join("\n"))
+        let mut rest = lines.peekable();
+        let (mut tags, mut category) = (Vec::new(), None);
+        while let Some(line) = rest.peek() {
+            if let Some(t) = Self::tags_line(line) {
+                tags = t;
+            } else if let Some(c) = Self::category_line(line) {
+                category = Some(c);
+            } else {
+                break;
             }
-            _ => (Vec::new(), rest.join("\n")),
-        };
+            rest.next();
+        }
+        let body: Vec<&str> = rest.collect();
         let draft = Self {
             title: title.to_owned(),
             url: url.to_owned(),
             tags,
-            body: body.trim().to_owned(),
+            category,
+            body: body.join("\n").trim().to_owned(),
         };
         if draft.body.is_empty() {
             return Err(
@@ -67,12 +76,20 @@ impl Draft {
         })
     }
 
+    /// Parses a `category: <id or name>` line; `None` if the line is not one.
+    pub fn category_line(line: &str) -> Option<String> {
+        let (key, value) = line.split_once(':')?;
+        let value = value.trim();
+        (key.trim().eq_ignore_ascii_case("category") && !value.is_empty()).then(|| value.to_owned())
+    }
+
     /// The draft from an existing article, for editing.
     pub fn of(article: &Article) -> Self {
         Self {
             title: article.title.clone(),
             url: article.url.clone(),
             tags: article.tags.clone(),
+            category: article.category.clone(),
             body: article.body.clone(),
         }
     }
@@ -84,6 +101,7 @@ impl Draft {
             title: self.title.trim().to_owned(),
             url: self.url.trim().to_owned(),
             tags: self.tags,
+            category: self.category,
             body: self.body.trim().to_owned(),
             ..Article::default()
         }
@@ -103,6 +121,21 @@ mod tests {
         assert_eq!(d.title, "Hay fever");
         assert_eq!(d.tags, ["pollen", "allergy"]);
         assert_eq!(d.body, "Sneezing.\n\nMore.");
+    }
+
+    #[test]
+    fn category_line_comes_before_or_after_the_tags_line() {
+        let d = Draft::parse(
+            "Hay fever\nhttps://www.nhs.uk/x\ncategory: lungs\ntags: pollen\nSneezing.",
+        )
+        .unwrap();
+        assert_eq!((d.category.as_deref(), d.tags.len()), (Some("lungs"), 1));
+        let d = Draft::parse("Hay fever\nhttps://www.nhs.uk/x\ntags: pollen\nCategory: Eyes, ears, nose and throat\nSneezing.")
+            .unwrap();
+        assert_eq!(d.category.as_deref(), Some("Eyes, ears, nose and throat"));
+        assert_eq!(d.body, "Sneezing.");
+        let d = Draft::parse("Hay fever\nhttps://www.nhs.uk/x\nSneezing.").unwrap();
+        assert_eq!(d.category, None);
     }
 
     #[test]

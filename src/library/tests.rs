@@ -6,20 +6,20 @@ use crate::store::Origin;
 use crate::synonyms::Synonyms;
 
 fn library() -> Library {
+    library_over(&[article("gout", "Gout", &["joints"], "Gout is joint pain.")])
+}
+
+/// A library over these bundled articles, with a lexical index only.
+pub(super) fn library_over(bundle: &[Article]) -> Library {
     let store = Store::temporary().unwrap();
-    store
-        .sync_bundle(
-            &[article("gout", "Gout", &["joints"], "Gout is joint pain.")],
-            &[],
-        )
-        .unwrap();
+    store.sync_bundle(bundle, &[]).unwrap();
     let index =
         crate::search::Index::build(&store.articles().unwrap(), Synonyms::default()).unwrap();
     let engine = Engine::new(index, crate::safety::Safety::new("112", "a crisis line"));
     Library::new(store, engine)
 }
 
-fn admin() -> Actor {
+pub(super) fn admin() -> Actor {
     Actor {
         id: 1,
         name: "Ann".into(),
@@ -31,7 +31,15 @@ fn draft(title: &str, body: &str) -> Draft {
         title: title.into(),
         url: "https://www.nhs.uk/conditions/x".into(),
         tags: vec![],
+        category: None,
         body: body.into(),
+    }
+}
+
+fn in_category(title: &str, category: &str) -> Draft {
+    Draft {
+        category: Some(category.into()),
+        ..draft(title, "Body.")
     }
 }
 
@@ -155,7 +163,8 @@ fn import_counts_added_updated_and_unchanged() {
         ImportReport {
             added: 1,
             updated: 1,
-            unchanged: 0
+            unchanged: 0,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.get("new-one").unwrap().unwrap().article.tags, ["a"]);
@@ -173,7 +182,8 @@ fn export_then_import_changes_nothing() {
         ImportReport {
             added: 0,
             updated: 0,
-            unchanged: 2
+            unchanged: 2,
+            ..ImportReport::default()
         }
     );
     assert_eq!(lib.store.articles().unwrap(), before);
@@ -183,7 +193,7 @@ fn export_then_import_changes_nothing() {
 fn markdown_import_uses_the_bundled_format() {
     let text = "+++\ntitle = \"Hay fever\"\nurl = \"https://www.nhs.uk/x\"\n+++\nPollen.\n";
     let records = parse_import("hay-fever.md", text.as_bytes()).unwrap();
-    assert_eq!(records[0].slug.as_deref(), Some("hay-fever"));
+    assert_eq!(records.articles[0].slug.as_deref(), Some("hay-fever"));
     let problems = parse_import("x.md", b"no front matter").unwrap_err();
     assert_eq!(problems[0].line, 1);
 }
@@ -203,4 +213,67 @@ fn duplicate_slugs_in_one_file_are_refused() {
         panic!("must be rejected");
     };
     assert!(problems[0].reason.contains("line 1"), "{problems:?}");
+}
+
+#[test]
+fn categories_are_set_by_id_or_name_and_unknown_ones_refused() {
+    let lib = library();
+    let a = lib.add(
+        in_category("Hay fever", "Eyes, ears, nose and throat"),
+        &admin(),
+    );
+    assert_eq!(a.unwrap().category.as_deref(), Some("eyes-ears"));
+    let err = lib
+        .add(in_category("Gum boils", "gums"), &admin())
+        .unwrap_err();
+    assert!(
+        matches!(&err, LibraryError::Invalid(m) if m.contains("gums") && m.contains("teeth-mouth")),
+        "{err}"
+    );
+    assert!(lib.get("gum-boils").unwrap().is_none());
+}
+
+#[test]
+fn an_edit_keeps_the_category_unless_the_form_names_one() {
+    let lib = library();
+    lib.add(in_category("Hay fever", "eyes-ears"), &admin())
+        .unwrap();
+    let kept = lib.edit("hay-fever", draft("Hay fever", "Pollen."), &admin());
+    assert_eq!(kept.unwrap().category.as_deref(), Some("eyes-ears"));
+    let moved = lib.edit("hay-fever", in_category("Hay fever", "lungs"), &admin());
+    assert_eq!(moved.unwrap().category.as_deref(), Some("lungs"));
+    assert!(
+        lib.edit("hay-fever", in_category("Hay fever", "nope"), &admin())
+            .is_err()
+    );
+}
+
+#[test]
+fn categories_survive_export_and_import_into_a_fresh_library() {
+    let lib = library();
+    lib.add(in_category("Hay fever", "eyes-ears"), &admin())
+        .unwrap();
+    let bytes = lib.export().unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains(r#""category":"eyes-ears""#));
+    let fresh = library();
+    fresh.import("library.jsonl", &bytes, &admin()).unwrap();
+    let hay = fresh.get("hay-fever").unwrap().unwrap().article;
+    assert_eq!(hay.category.as_deref(), Some("eyes-ears"));
+}
+
+#[test]
+fn an_import_with_an_unknown_category_is_refused() {
+    let lib = library();
+    let result = lib.import(
+        "x.jsonl",
+        &jsonl(&[r#"{"title":"A","url":"https://a.org/x","body":"One.","category":"nope"}"#]),
+        &admin(),
+    );
+    let Err(LibraryError::Rejected(problems)) = result else {
+        panic!("must be rejected");
+    };
+    assert!(
+        problems[0].reason.contains("unknown category `nope`"),
+        "{problems:?}"
+    );
 }

@@ -1,5 +1,6 @@
-//! Import and export files: `.jsonl` (one article a line) and `.md` (the bundled article
-//! format), and the all-or-nothing check that turns parsed records into articles.
+//! Import and export files: `.jsonl` (one article a line, then what admins taught: see
+//! `taught`) and `.md` (the bundled article format), and the all-or-nothing check that turns
+//! parsed records into articles.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -7,7 +8,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::content::{Article, validate_slug};
+use super::taught::{self, TaughtLine};
+use crate::content::{Article, Categories, validate_slug};
 
 /// Largest import file we download, in bytes. The whole bundled library exports to well under
 /// 1 MB, and every record is held in memory while it is checked.
@@ -57,11 +59,19 @@ impl fmt::Display for LineProblem {
     }
 }
 
+/// Everything read from an import file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub articles: Vec<Incoming>,
+    /// Taught phrasings and off-topic examples (`.jsonl` only).
+    pub taught: Vec<TaughtLine>,
+}
+
 /// Parses an import file by its extension: `.jsonl` or `.md`.
 ///
 /// # Errors
 /// Every bad line, or a single problem for an unsupported or unreadable file.
-pub fn parse_import(file_name: &str, bytes: &[u8]) -> Result<Vec<Incoming>, Vec<LineProblem>> {
+pub fn parse_import(file_name: &str, bytes: &[u8]) -> Result<Parsed, Vec<LineProblem>> {
     match parse_lenient(file_name, bytes) {
         (records, problems) if problems.is_empty() => Ok(records),
         (_, problems) => Err(problems),
@@ -70,10 +80,10 @@ pub fn parse_import(file_name: &str, bytes: &[u8]) -> Result<Vec<Incoming>, Vec<
 
 /// Parses what it can: the good records and a problem for each bad line, so the later
 /// checks can report problems in the good records too, all in one reply.
-pub(super) fn parse_lenient(file_name: &str, bytes: &[u8]) -> (Vec<Incoming>, Vec<LineProblem>) {
+pub(super) fn parse_lenient(file_name: &str, bytes: &[u8]) -> (Parsed, Vec<LineProblem>) {
     let problem = |line, reason: &str| {
         (
-            Vec::new(),
+            Parsed::default(),
             vec![LineProblem {
                 line,
                 reason: reason.to_owned(),
@@ -95,39 +105,47 @@ pub(super) fn parse_lenient(file_name: &str, bytes: &[u8]) -> (Vec<Incoming>, Ve
         parse_jsonl(text)
     } else if let Some(stem) = lower.strip_suffix(".md") {
         match parse_markdown(stem, text) {
-            Ok(records) => (records, Vec::new()),
-            Err(problems) => (Vec::new(), problems),
+            Ok(articles) => (
+                Parsed {
+                    articles,
+                    taught: Vec::new(),
+                },
+                Vec::new(),
+            ),
+            Err(problems) => (Parsed::default(), problems),
         }
     } else {
         problem(0, "send a .jsonl or .md file")
     }
 }
 
-fn parse_jsonl(text: &str) -> (Vec<Incoming>, Vec<LineProblem>) {
-    let mut records = Vec::new();
+fn parse_jsonl(text: &str) -> (Parsed, Vec<LineProblem>) {
+    let mut parsed = Parsed::default();
     let mut problems = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         if raw.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Incoming>(raw) {
-            Ok(record) => records.push(Incoming {
-                line: i + 1,
-                ..record
-            }),
-            Err(e) => problems.push(LineProblem {
-                line: i + 1,
-                reason: json_reason(&e),
-            }),
+        let line = i + 1;
+        let value = serde_json::from_str::<serde_json::Value>(raw);
+        let record = match value.as_ref().ok().and_then(|v| taught::parse(v, line)) {
+            Some(taught) => taught.map(|t| parsed.taught.push(t)),
+            // Parsed again as an article so a problem names its column.
+            None => serde_json::from_str::<Incoming>(raw)
+                .map(|record| parsed.articles.push(Incoming { line, ..record }))
+                .map_err(|e| json_reason(&e)),
+        };
+        if let Err(reason) = record {
+            problems.push(LineProblem { line, reason });
         }
     }
-    if records.is_empty() && problems.is_empty() {
+    if parsed.articles.is_empty() && parsed.taught.is_empty() && problems.is_empty() {
         problems.push(LineProblem {
             line: 1,
             reason: "the file has no articles".to_owned(),
         });
     }
-    (records, problems)
+    (parsed, problems)
 }
 
 /// serde_json's message without its "at line 1 column N" tail, which is always line 1 here.
@@ -185,13 +203,15 @@ pub fn export_jsonl(articles: &[Article]) -> Vec<u8> {
 }
 
 /// Turns records into the articles to write, checking every one against the live library
-/// and the rest of the file: valid fields, no repeated slug, no title used by another article.
+/// and the rest of the file: valid fields, a known category, no repeated slug, no title used
+/// by another article.
 ///
 /// # Errors
 /// Every problem found, each with its line.
 pub(super) fn plan(
     live: &HashMap<String, Article>,
     incoming: Vec<Incoming>,
+    categories: &Categories,
 ) -> Result<Vec<Article>, Vec<LineProblem>> {
     // title -> slug, as the library will be after each record is applied.
     let mut titles: HashMap<String, String> = live
@@ -203,7 +223,11 @@ pub(super) fn plan(
     let mut problems = Vec::new();
     for record in incoming {
         let line = record.line;
-        match check(live, &titles, &seen, record) {
+        let checked = check(live, &titles, &seen, record).and_then(|a| {
+            categories.check(a.category.as_deref())?;
+            Ok(a)
+        });
+        match checked {
             Ok(article) => {
                 if let Some(old) = live.get(&article.slug) {
                     titles.remove(&key(&old.title));

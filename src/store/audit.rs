@@ -1,14 +1,19 @@
 //! The admin audit log (who changed what, when) and the admin writes it records: every
 //! library change is written in one sled transaction together with its audit entry, so the
-//! log can never miss a change or describe one that did not happen.
+//! log can never miss a change or describe one that did not happen. Taught phrasings and
+//! off-topic examples ride in the same transaction.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
-use super::{ARTICLES, Origin, Store, StoreError, StoredArticle, decode, encode};
-use crate::content::Article;
+use super::phrasings::{OffTopicExample, TaughtPhrasing, TeachChange};
+use super::{
+    ARTICLES, OFF_TOPIC, Origin, PHRASINGS, REVIEWED, Store, StoreError, StoredArticle, decode,
+    encode,
+};
+use crate::content::{Article, phrasing_key};
 
 const AUDIT: &str = "audit.v1";
 
@@ -50,12 +55,29 @@ impl Store {
         changes: &[ArticleChange],
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
+        self.apply_admin_batch(changes, &[], audit)
+    }
+
+    /// Applies article changes, taught phrasings and off-topic examples, and their audit entry
+    /// in one transaction, then flushes.
+    ///
+    /// # Errors
+    /// Returns a storage error; then nothing at all was written.
+    pub fn apply_admin_batch(
+        &self,
+        changes: &[ArticleChange],
+        taught: &[TeachChange],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let articles = self.db.open_tree(ARTICLES)?;
         let log = self.db.open_tree(AUDIT)?;
+        let phrasings = self.db.open_tree(PHRASINGS)?;
+        let off_topic = self.db.open_tree(OFF_TOPIC)?;
+        let reviewed = self.db.open_tree(REVIEWED)?;
         let audit_key = self.db.generate_id()?.to_be_bytes();
         let now = Utc::now();
-        (&articles, &log)
-            .transaction(|(articles, log)| {
+        (&articles, &log, &phrasings, &off_topic, &reviewed)
+            .transaction(|(articles, log, phrasings, off_topic, reviewed)| {
                 for change in changes {
                     let slug = match change {
                         ArticleChange::Upsert(a) => a.slug.as_str(),
@@ -70,6 +92,34 @@ impl Store {
                     };
                     if let Some(record) = admin_record(previous, change, now) {
                         articles.insert(slug.as_bytes(), encode(&record))?;
+                    }
+                }
+                for change in taught {
+                    match change {
+                        TeachChange::Phrasing { text, slug } => {
+                            let record = TaughtPhrasing {
+                                text: text.clone(),
+                                slug: slug.clone(),
+                                at: now,
+                            };
+                            phrasings.insert(phrasing_key(text).as_bytes(), encode(&record))?;
+                        }
+                        TeachChange::ClearPhrasing(text) => {
+                            phrasings.remove(phrasing_key(text).as_bytes())?;
+                        }
+                        TeachChange::OffTopic(text) => {
+                            let record = OffTopicExample {
+                                text: text.clone(),
+                                at: now,
+                            };
+                            off_topic.insert(phrasing_key(text).as_bytes(), encode(&record))?;
+                        }
+                        TeachChange::ClearOffTopic(text) => {
+                            off_topic.remove(phrasing_key(text).as_bytes())?;
+                        }
+                        TeachChange::Reviewed(question) => {
+                            reviewed.insert(phrasing_key(question).as_bytes(), encode(&now))?;
+                        }
                     }
                 }
                 log.insert(&audit_key, encode(audit))?;

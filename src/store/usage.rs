@@ -45,15 +45,7 @@ impl Store {
     /// # Errors
     /// Returns a storage error.
     pub fn record_read(&self, slug: &str) -> Result<(), StoreError> {
-        self.db
-            .open_tree(READS)?
-            .update_and_fetch(slug.as_bytes(), |old| {
-                let n = old
-                    .and_then(|v| v.try_into().ok())
-                    .map_or(0, u64::from_be_bytes);
-                Some((n + 1).to_be_bytes().to_vec())
-            })?;
-        Ok(())
+        bump(&self.db.open_tree(READS)?, slug.as_bytes())
     }
 
     /// Question counts for each day from `from` to `to`, inclusive; missing days are zero.
@@ -90,13 +82,26 @@ impl Store {
             .iter()
             .map(|item| {
                 let (key, value) = item?;
-                let n = value.as_ref().try_into().map_or(0, u64::from_be_bytes);
-                Ok((String::from_utf8_lossy(&key).into_owned(), n))
+                Ok((String::from_utf8_lossy(&key).into_owned(), count(&value)))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         all.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(all)
     }
+}
+
+/// Adds one to the counter at `key`, a big-endian `u64`.
+pub(super) fn bump(tree: &sled::Tree, key: &[u8]) -> Result<(), StoreError> {
+    tree.update_and_fetch(key, |old| {
+        let n = old.map_or(0, count);
+        Some((n + 1).to_be_bytes().to_vec())
+    })?;
+    Ok(())
+}
+
+/// The value of a counter written by [`bump`]; anything else reads as 0.
+pub(super) fn count(value: &[u8]) -> u64 {
+    value.try_into().map_or(0, u64::from_be_bytes)
 }
 
 #[cfg(test)]

@@ -1,9 +1,15 @@
-//! Serving due subscriptions: claim each one durably, then send, a few sends in flight.
+//! Serving due subscriptions: claim a batch durably, then send it, a few sends in flight.
 //!
 //! Due entries are read from the store's due index in chunks of [`CHUNK`], so memory stays
-//! bounded however many subscribers share a minute. Pacing (about 30 messages a second) and
-//! 429 `retry_after` are the notifier's business; here at most [`MAX_IN_FLIGHT`] sends wait
-//! at once, enough to keep a rate-limited pipe full without queueing the whole broadcast.
+//! bounded however many subscribers share a minute. Pacing and 429 `retry_after` are the
+//! notifier's business; here at most [`MAX_IN_FLIGHT`] sends wait at once, enough to keep a
+//! rate-limited pipe full without queueing the whole broadcast.
+//!
+//! Claims are made durable one batch of [`BATCH`] at a time: one flush (an fsync, run off
+//! the async workers) per batch instead of one per tip. No tip of a batch is sent before
+//! the batch is flushed, so a crash before the flush loses the claims and the sends alike
+//! (the tips go out after the restart, once), and a crash after it can lose only claimed
+//! tips not yet sent: at most the batch in hand plus the sends in flight, [`MAX_LOST`].
 
 use std::time::Instant;
 
@@ -18,9 +24,12 @@ use crate::store::{DueEntry, Store, StoreError, Subscription};
 
 /// Due entries read from the index at a time.
 pub const CHUNK: usize = 512;
-/// Sends waiting at once. Each was claimed (marked served) before it started, so this is
-/// also the most tips a crash can lose.
+/// Sends waiting at once.
 pub const MAX_IN_FLIGHT: usize = 8;
+/// Claims made durable by one flush.
+pub const BATCH: usize = 16;
+/// The most tips a crash can lose (claimed durably, never sent); never one sent twice.
+pub const MAX_LOST: usize = BATCH + MAX_IN_FLIGHT;
 /// A progress line is logged after every this many sends.
 pub const PROGRESS_EVERY: u64 = 1000;
 
@@ -78,16 +87,21 @@ impl<N: Notifier> Sender<N> {
                 .context("reading the due index")?;
             let Some(&last) = chunk.last() else { break };
             cursor = Some(last);
+            let mut batch = Vec::with_capacity(BATCH);
             for entry in chunk {
                 match claim(&self.store, &tips, entry, now) {
-                    Ok(Some(job)) => self.spawn(job).await,
+                    Ok(Some(job)) => batch.push(job),
                     Ok(None) => self.stats.skipped += 1,
                     Err(err) => {
                         self.stats.failed += 1;
                         log::warn!("tips: cannot claim user {}: {err}", entry.user_id);
                     }
                 }
+                if batch.len() == BATCH {
+                    self.send_batch(std::mem::take(&mut batch)).await?;
+                }
             }
+            self.send_batch(batch).await?;
         }
         self.finish().await;
         let s = self.stats;
@@ -109,6 +123,23 @@ impl<N: Notifier> Sender<N> {
         while !self.in_flight.is_empty() {
             self.collect_one().await;
         }
+    }
+
+    /// Makes a batch of claims durable, then sends it.
+    async fn send_batch(&mut self, batch: Vec<Job>) -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // Durable before any send: a crash from here on loses these tips, never repeats one.
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.flush())
+            .await
+            .context("the flush task failed")?
+            .context("flushing claimed tips")?;
+        for job in batch {
+            self.spawn(job).await;
+        }
+        Ok(())
     }
 
     async fn spawn(&mut self, job: Job) {
@@ -152,8 +183,8 @@ impl<N: Notifier> Sender<N> {
     }
 }
 
-/// Marks `entry` served for its local date and schedules the next one, durably, and returns
-/// the tip to send. `None` when there is nothing to send: the entry is stale, the date was
+/// Marks `entry` served for its local date and schedules the next one (durable at the
+/// batch's flush), and returns the tip to send. `None` when there is nothing to send: the entry is stale, the date was
 /// already served, the user changed their subscription meanwhile, or there are no tips.
 fn claim(
     store: &Store,
@@ -185,8 +216,6 @@ fn claim(
     if !store.replace_subscription(entry.user_id, &sub, &next, Some(&seen))? {
         return Ok(None);
     }
-    // Durable before the send: a crash from here on loses this tip, never repeats it.
-    store.flush()?;
     Ok(Some(Job {
         user_id: entry.user_id,
         chat_id: sub.chat_id,

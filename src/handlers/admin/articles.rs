@@ -131,11 +131,12 @@ pub async fn show(bot: &TgBot, chat: ChatId, slug: &str, deps: &Deps) -> Handler
         a.tags.join(", ")
     };
     let text = format!(
-        "{}\nslug: {}\nurl: {}\ntags: {}\norigin: {:?}, updated {}\n\n{}",
+        "{}\nslug: {}\nurl: {}\ntags: {}\ncategory: {}\norigin: {:?}, updated {}\n\n{}",
         bold(&escape(&a.title)),
         code_inline(&a.slug),
         link(&a.url, &escape(&clip(&a.url, 200))),
         escape(&tags),
+        escape(a.category.as_deref().unwrap_or("none")),
         stored.origin,
         stored.updated_at.format("%Y-%m-%d %H:%M UTC"),
         escape(&clip(&a.body, SHOW_BODY_CHARS)),

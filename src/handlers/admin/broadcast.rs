@@ -1,5 +1,5 @@
 //! `/broadcast <text>`: a preview with a confirmation button, then one message to every
-//! daily-tip subscriber, paced by the throttled bot (about 30 messages a second overall).
+//! daily-tip subscriber, paced as bulk sends, behind replies to people (see [`crate::pacer`]).
 
 use teloxide::prelude::*;
 use teloxide::utils::html::{bold, escape};
@@ -9,6 +9,7 @@ use super::{confirm_keyboard, reply, sender};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, deliver_html, send_html};
 use crate::library::Actor;
+use crate::pacer::Lane;
 use crate::store::Store;
 use crate::text::clip;
 
@@ -92,7 +93,7 @@ async fn deliver(
     let mut failed = 0;
     for &(user, chat_id) in &recipients {
         // A chat that blocked the bot answers 403 and counts as failed; the rest still get it.
-        if let Err(err) = deliver_html(bot, ChatId(chat_id), html.clone(), None).await {
+        if let Err(err) = deliver_html(bot, ChatId(chat_id), html.clone(), None, Lane::Bulk).await {
             log::warn!("broadcast to user {user} failed: {err}");
             failed += 1;
         }

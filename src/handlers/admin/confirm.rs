@@ -1,5 +1,5 @@
 //! Actions that wait for a confirmation button (`x:y:<id>` / `x:n:<id>`): deleting an
-//! article, saving a dialogue's article and sending a broadcast.
+//! article, saving a dialogue's article, sending a broadcast and moving a taught phrasing.
 //!
 //! The action is parked in the store under a fresh id that the buttons carry, so an old
 //! button can never confirm a newer action, and only the admin who asked can confirm.
@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use teloxide::prelude::*;
 use teloxide::utils::html::{bold, code_inline, escape};
 
-use super::{actor, articles, broadcast, edit_html, library, report};
+use super::{actor, articles, broadcast, edit_html, library, report, review, teach};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult};
 use crate::library::{Actor, Draft};
@@ -26,6 +26,13 @@ pub enum Action {
     },
     Broadcast {
         text: String,
+    },
+    /// Move a phrasing that belongs elsewhere to `slug` (or off-topic); `review` goes on to
+    /// the next review item afterwards.
+    Teach {
+        question: String,
+        slug: Option<String>,
+        review: bool,
     },
 }
 
@@ -88,6 +95,18 @@ async fn apply(
         } => library
             .edit(&slug, draft, &by)
             .map(|a| articles::updated_html(&a)),
+        Action::Teach {
+            question,
+            slug,
+            review,
+        } => {
+            let lesson = teach::lesson(deps, &question, slug.as_deref(), true, &by).await?;
+            match lesson {
+                Ok(_) if review => return review::next(bot, message, by.id, deps).await,
+                Ok(lesson) => Ok(teach::lesson_html(deps, &lesson, None, false, &by)?.0),
+                Err(err) => return report(bot, message.chat.id, err).await,
+            }
+        }
         Action::Broadcast { text } => {
             edit_html(bot, message, escape("📣 Sending the broadcast…"), None).await?;
             broadcast::send(bot.clone(), message.chat.id, text, by, deps.store.clone());

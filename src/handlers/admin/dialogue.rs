@@ -1,5 +1,5 @@
-//! The step-by-step article form: a bare `/add` (or `/edit <slug>`) asks for the title, url
-//! and body one message at a time, then shows a preview with Save / Cancel buttons.
+//! The step-by-step article form: a bare `/add` (or `/edit <slug>`) asks for the title, url,
+//! category and body one message at a time, then shows a preview with Save / Cancel buttons.
 //! `/cancel` ends it. The state lives in the store, so a restart does not lose it.
 
 use serde::{Deserialize, Serialize};
@@ -8,7 +8,7 @@ use teloxide::utils::html::{bold, code_inline, escape};
 
 use super::confirm::Action;
 use super::{confirm_keyboard, library, reply, sender};
-use crate::content::{MAX_BODY_BYTES, MAX_TITLE_LEN, validate_https_url};
+use crate::content::{Categories, MAX_BODY_BYTES, MAX_TITLE_LEN, validate_https_url};
 use crate::handlers::TgBot;
 use crate::handlers::{Deps, HandlerResult, send_html};
 use crate::library::Draft;
@@ -16,6 +16,8 @@ use crate::text::clip;
 
 /// What the admin sends to keep the current value while editing.
 const KEEP: &str = "-";
+/// What the admin sends to add an article without a category.
+const NO_CATEGORY: &str = "none";
 /// How much of the body the preview shows.
 const PREVIEW_BODY_CHARS: usize = 1500;
 
@@ -32,6 +34,7 @@ struct Dialogue {
 enum Step {
     Title,
     Url,
+    Category,
     Body,
 }
 
@@ -67,7 +70,7 @@ pub async fn start(bot: &TgBot, msg: &Message, slug: Option<&str>, deps: &Deps) 
     };
     deps.store
         .set_admin_dialogue(sender(msg)?.id, Some(&dialogue))?;
-    send_html(bot, chat, prompt(&dialogue), None).await
+    send_html(bot, chat, prompt(&dialogue, deps.engine.categories()), None).await
 }
 
 /// Whether `msg` is the next answer in an admin's running dialogue.
@@ -92,13 +95,14 @@ pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
     };
     let input = msg.text().unwrap_or_default().trim();
     let keep = dialogue.slug.is_some() && input == KEEP;
-    if !keep && let Err(problem) = apply(&mut dialogue, input) {
+    if !keep && let Err(problem) = apply(&mut dialogue, input, deps.engine.categories()) {
         let problem = clip(&problem, super::articles::MAX_PROBLEM_CHARS);
         return reply(&bot, chat, format!("{problem} Try again, or /cancel.")).await;
     }
     dialogue.step = match dialogue.step {
         Step::Title => Step::Url,
-        Step::Url => Step::Body,
+        Step::Url => Step::Category,
+        Step::Category => Step::Body,
         Step::Body => {
             deps.store.set_admin_dialogue::<Dialogue>(admin.id, None)?;
             let action = Action::Save {
@@ -116,7 +120,13 @@ pub async fn on_message(bot: TgBot, msg: Message, deps: Deps) -> HandlerResult {
         }
     };
     deps.store.set_admin_dialogue(admin.id, Some(&dialogue))?;
-    send_html(&bot, chat, prompt(&dialogue), None).await
+    send_html(
+        &bot,
+        chat,
+        prompt(&dialogue, deps.engine.categories()),
+        None,
+    )
+    .await
 }
 
 /// `/cancel`: ends the admin's dialogue, if any.
@@ -130,7 +140,7 @@ pub async fn cancel(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
 }
 
 /// Puts one answer into the draft, or explains what is wrong with it.
-fn apply(dialogue: &mut Dialogue, input: &str) -> Result<(), String> {
+fn apply(dialogue: &mut Dialogue, input: &str, categories: &Categories) -> Result<(), String> {
     let draft = &mut dialogue.draft;
     match dialogue.step {
         Step::Title if input.is_empty() => return Err("The title is empty.".to_owned()),
@@ -143,6 +153,19 @@ fn apply(dialogue: &mut Dialogue, input: &str) -> Result<(), String> {
         Step::Url => {
             validate_https_url(input).map_err(|e| format!("The url {e}."))?;
             draft.url = input.to_owned();
+        }
+        Step::Category if dialogue.slug.is_none() && input.eq_ignore_ascii_case(NO_CATEGORY) => {
+            draft.category = None;
+        }
+        Step::Category => {
+            let category = categories.find(input).ok_or_else(|| {
+                format!(
+                    "There is no category {:?}. Send one of: {}.",
+                    clip(input, 40),
+                    categories.ids().join(", ")
+                )
+            })?;
+            draft.category = Some(category.id.clone());
         }
         Step::Body => {
             let (first, rest) = input.split_once('\n').unwrap_or((input, ""));
@@ -167,12 +190,26 @@ fn apply(dialogue: &mut Dialogue, input: &str) -> Result<(), String> {
 }
 
 /// The question for the current step.
-fn prompt(dialogue: &Dialogue) -> String {
+fn prompt(dialogue: &Dialogue, categories: &Categories) -> String {
+    let no_category = String::new();
+    let category_step = format!(
+        "the category, one of: {}{}",
+        categories.ids().join(", "),
+        match dialogue.slug {
+            Some(_) => String::new(),
+            None => format!(" (or {NO_CATEGORY})"),
+        }
+    );
     let (n, what, current) = match dialogue.step {
         Step::Title => (1, "the title", &dialogue.draft.title),
         Step::Url => (2, "the https source url", &dialogue.draft.url),
-        Step::Body => (
+        Step::Category => (
             3,
+            category_step.as_str(),
+            dialogue.draft.category.as_ref().unwrap_or(&no_category),
+        ),
+        Step::Body => (
+            4,
             "the body (optionally starting with a line \"tags: a, b\")",
             &dialogue.draft.body,
         ),
@@ -187,7 +224,7 @@ fn prompt(dialogue: &Dialogue) -> String {
     };
     format!(
         "{} Send {}.{keep}\n/cancel stops without saving.",
-        bold(&format!("Step {n}/3:")),
+        bold(&format!("Step {n}/4:")),
         escape(what)
     )
 }
@@ -205,10 +242,11 @@ fn preview(dialogue: &Dialogue) -> String {
         d.tags.join(", ")
     };
     format!(
-        "{heading}\n\n{}\n{}\ntags: {}\n\n{}",
+        "{heading}\n\n{}\n{}\ntags: {}\ncategory: {}\n\n{}",
         bold(&escape(&d.title)),
         escape(&clip(&d.url, 300)),
         escape(&tags),
+        escape(d.category.as_deref().unwrap_or("none")),
         escape(&clip(&d.body, PREVIEW_BODY_CHARS))
     )
 }
@@ -225,6 +263,10 @@ mod tests {
         }
     }
 
+    fn apply(d: &mut Dialogue, input: &str) -> Result<(), String> {
+        super::apply(d, input, &Categories::bundled())
+    }
+
     #[test]
     fn each_step_checks_its_input() {
         assert!(apply(&mut dialogue(Step::Title), "").is_err());
@@ -234,9 +276,28 @@ mod tests {
                 .contains("https")
         );
         assert!(
+            apply(&mut dialogue(Step::Category), "bones")
+                .unwrap_err()
+                .contains("bones-joints")
+        );
+        assert!(
             apply(&mut dialogue(Step::Body), "tags: a")
                 .unwrap_err()
                 .contains("empty")
+        );
+    }
+
+    #[test]
+    fn category_step_takes_an_id_or_a_name_or_none_for_a_new_article() {
+        let mut d = dialogue(Step::Category);
+        apply(&mut d, "Teeth and mouth").unwrap();
+        assert_eq!(d.draft.category.as_deref(), Some("teeth-mouth"));
+        apply(&mut d, "none").unwrap();
+        assert_eq!(d.draft.category, None);
+        d.slug = Some("gout".into());
+        assert!(
+            apply(&mut d, "none").is_err(),
+            "an edit keeps its category with -"
         );
     }
 
@@ -255,7 +316,7 @@ mod tests {
         let mut d = dialogue(Step::Title);
         d.slug = Some("gout".into());
         d.draft.title = "<Gout>".into();
-        assert!(prompt(&d).contains("&lt;Gout&gt;"));
+        assert!(prompt(&d, &Categories::bundled()).contains("&lt;Gout&gt;"));
         assert!(preview(&d).contains("<b>&lt;Gout&gt;</b>"));
     }
 }

@@ -59,6 +59,17 @@ fn report_html(r: &Report) -> String {
             .collect(),
         "No 👎 yet.",
     );
+    out += &section(
+        "Emergency flags (7 days, anonymous)",
+        r.emergencies
+            .iter()
+            .map(|(day, flags)| {
+                let counts: Vec<String> = flags.iter().map(|(f, n)| format!("{f} {n}")).collect();
+                format!("{}: {}", day.format("%Y-%m-%d"), escape(&counts.join(", ")))
+            })
+            .collect(),
+        "None.",
+    );
     out
 }
 
@@ -78,10 +89,15 @@ mod tests {
             top_unanswered: vec![("is <b> safe?".into(), 2)],
             most_read: vec![("gout".into(), 5)],
             worst_rated: vec![("acne".into(), Feedback { up: 1, down: 4 })],
+            emergencies: vec![(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+                vec![("stroke".into(), 2), ("crisis".into(), 1)],
+            )],
         };
         let html = report_html(&r);
         assert!(html.contains("Answered (7 days): 75%"), "{html}");
         assert!(html.contains("2× is &lt;b&gt; safe?"), "{html}");
         assert!(html.contains("<code>acne</code> 👍 1 👎 4"), "{html}");
+        assert!(html.contains("2026-11-26: stroke 2, crisis 1"), "{html}");
     }
 }

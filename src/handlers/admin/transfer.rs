@@ -116,6 +116,7 @@ pub async fn report_problems(bot: &TgBot, chat: ChatId, problems: &[LineProblem]
 pub async fn export(bot: &TgBot, msg: &Message, deps: &Deps) -> HandlerResult {
     let bytes = library(deps).export()?;
     let count = bytes.iter().filter(|b| **b == b'\n').count();
+    bot.wait_turn(msg.chat.id, crate::pacer::Lane::Reply).await;
     bot.send_document(
         msg.chat.id,
         InputFile::memory(bytes).file_name("library.jsonl"),

@@ -1,4 +1,4 @@
-//! [`TelegramNotifier`]: the tips delivery task's way out, over the throttled bot.
+//! [`TelegramNotifier`]: the tips delivery task's way out, as bulk sends behind replies.
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
@@ -7,10 +7,11 @@ use super::view;
 use crate::content::Tip;
 use crate::handlers::TgBot;
 use crate::handlers::{deliver_html, is_unreachable_chat};
+use crate::pacer::Lane;
 use crate::tips::{Notifier, NotifyError};
 
-/// Sends daily tips through the throttled bot, which paces them under Telegram's limits and
-/// waits out 429 `retry_after` before retrying.
+/// Sends daily tips as bulk sends: paced under Telegram's limits, behind replies to people,
+/// with 429 `retry_after` waited out before retrying.
 #[derive(Clone)]
 pub struct TelegramNotifier {
     bot: TgBot,
@@ -27,7 +28,7 @@ impl Notifier for TelegramNotifier {
     async fn send_tip(&self, chat_id: i64, tip: &Tip) -> Result<(), NotifyError> {
         let html = view::tip_html(tip);
         let keyboard = Some(view::tip_keyboard(true));
-        deliver_html(&self.bot, ChatId(chat_id), html, keyboard)
+        deliver_html(&self.bot, ChatId(chat_id), html, keyboard, Lane::Bulk)
             .await
             .map_err(|err| classify(&err))
     }
