@@ -1,6 +1,7 @@
 //! Follow-up questions through the strict fake Bot API: "how long does it last?" right after
 //! an answer, a deep link or, in a group, in a reply to the bot's answer is answered from the
-//! article the chat was just given, names it, and offers "Not this one".
+//! article the chat was just given, names it, and offers "Not this one"; the emergency check
+//! comes first all the same.
 
 use std::time::Duration;
 
@@ -120,5 +121,22 @@ async fn a_question_with_its_own_topic_or_after_forget_is_matched_as_usual() {
     api.push_private_text(USER, "when should i see a doctor then?");
     let after = nth(&api, USER, 4).await;
     assert!(!after.text.starts_with("About "), "{}", after.text);
+    assert_nothing_rejected(&api);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_follow_up_that_sounds_like_an_emergency_gets_the_emergency_advice() {
+    let (api, _bot) = bot().await;
+    api.push_private_text(USER, "what helps sunburn");
+    nth(&api, USER, 1).await;
+    api.push_private_text(USER, "is it serious? i can't breathe");
+    let reply = nth(&api, USER, 2).await;
+    assert!(reply.text.starts_with("🚨"), "{}", reply.text);
+    assert!(!reply.text.contains("About <b>Sunburn"), "{}", reply.text);
+    assert!(
+        !buttons(&reply).contains(&"f:".to_owned()),
+        "{:?}",
+        buttons(&reply)
+    );
     assert_nothing_rejected(&api);
 }
