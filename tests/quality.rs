@@ -77,9 +77,17 @@ pub fn engine() -> &'static Engine {
     })
 }
 
-/// Every text of both halves, trimmed as the engine trims a question before encoding it.
+/// The other question files asked of [`engine`]: the intent test half (`tests/intents.rs`).
+const ALSO_EMBEDDED: [&str; 1] = ["intents/test.toml"];
+
+/// Every text of both halves (and of [`ALSO_EMBEDDED`]), trimmed as the engine trims a
+/// question before encoding it.
 fn question_texts() -> Vec<String> {
-    let paths: Vec<_> = HALVES.iter().map(|p| data(p)).collect();
+    let paths: Vec<_> = HALVES
+        .iter()
+        .chain(&ALSO_EMBEDDED)
+        .map(|p| data(p))
+        .collect();
     let set = QuestionSet::load(&paths).unwrap();
     let judged = set.question.iter().map(|q| &q.text);
     let unjudged = [&set.off_topic, &set.uncovered, &set.small_talk]
