@@ -5,6 +5,7 @@
 
 mod engine;
 mod explain;
+mod follow_up;
 mod triage;
 
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::Serialize;
 pub use engine::Engine;
 pub use explain::Explanation;
 
+use crate::intent::Intent;
 use crate::ranker::Ranking;
 use crate::safety::{Emergency, RedFlag};
 use crate::smalltalk;
@@ -56,6 +58,11 @@ pub struct Best {
     #[serde(flatten)]
     pub article: Suggestion,
     pub summary: String,
+    /// What kind of answer the question asked for.
+    pub intent: Intent,
+    /// The heading of the section the summary quotes ("" for the opening), or `None` for the
+    /// plain question-word summary.
+    pub section: Option<String>,
 }
 
 /// Everything the bot says in reply to one question.
@@ -74,6 +81,9 @@ pub struct Answer {
     pub confidence: Option<f32>,
     /// The ranking behind the answer, for explanations.
     pub ranking: Option<Ranking>,
+    /// Whether `best` is the article this chat was last given, answering a follow-up
+    /// question with no topic of its own ("how long does it last?").
+    pub follow_up: bool,
 }
 
 impl Answer {
@@ -101,6 +111,7 @@ impl Answer {
             "emergency": self.emergency.is_some(),
             "small_talk": self.small_talk.is_some(),
             "best": self.best,
+            "follow_up": self.follow_up,
             "related": self.related,
         })
     }

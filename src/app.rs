@@ -85,6 +85,7 @@ fn build_engine(
     let engine = Engine::new(index, safety(config, bundle))
         .with_gate(bundle.gate.clone())
         .with_small_talk(bundle.small_talk.clone())
+        .with_focus(bundle.intents.clone(), bundle.section_roles.clone())
         .with_categories(bundle.categories.clone())
         .with_numbers(&config.emergency_number, &config.crisis_line);
     Ok(

@@ -120,6 +120,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config: Arc::new(config),
         flood: FloodGuard::new(clock.clone()),
         clock,
+        recent: crate::followup::Recent::default(),
     };
     let mut dispatcher = Dispatcher::builder(raw.clone(), handlers::schema())
         .dependencies(dptree::deps![deps, bot])

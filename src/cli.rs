@@ -141,6 +141,10 @@ fn check_content() -> anyhow::Result<ExitCode> {
     });
     match loaded {
         Ok(bundle) => {
+            let problems = content::structure_problems(&bundle, &config.content_dir);
+            if !problems.is_empty() {
+                return Ok(report_problems(&problems, &config.content_dir));
+            }
             let groups = bundle.synonyms.len();
             println!(
                 "{}: ok: {} articles, {} tips, {} synonym groups, {} red-flag rules",
@@ -152,16 +156,14 @@ fn check_content() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(errors) => {
-            for e in &errors {
-                eprintln!("{e}");
-            }
-            eprintln!(
-                "{} problem(s) found in {}",
-                errors.len(),
-                config.content_dir.display()
-            );
-            Ok(ExitCode::FAILURE)
-        }
+        Err(errors) => Ok(report_problems(&errors, &config.content_dir)),
     }
+}
+
+fn report_problems(errors: &[content::ContentError], dir: &Path) -> ExitCode {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    eprintln!("{} problem(s) found in {}", errors.len(), dir.display());
+    ExitCode::FAILURE
 }

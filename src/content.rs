@@ -3,8 +3,9 @@
 //!
 //! An article file starts with TOML front matter between `+++` lines, then a Markdown body
 //! (parsed in `front_matter`); the rules every article and tip must meet live in `rules`.
-//! The browsing categories (`categories.toml`) live in `categories`, and the roles of
-//! article headings (`section-roles.toml`) in `sections`.
+//! The browsing categories (`categories.toml`) live in `categories`, the roles of article
+//! headings (`section-roles.toml`) in `sections`, and the question-intent cues
+//! (`intents.toml`) are loaded here too.
 //! Every problem is reported as a [`ContentError`] that names the file and, where it can,
 //! the line, so `healthbot check-content` can list them all at once.
 
@@ -16,7 +17,7 @@ pub mod sections;
 pub(crate) mod testutil;
 mod tips;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -24,13 +25,14 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::gate::{self, Gate};
+use crate::intent::{self, IntentRules};
 use crate::safety;
 use crate::smalltalk::{self, SmallTalk};
 use crate::synonyms::Synonyms;
 
 pub use categories::{Categories, Category};
 pub use rules::{phrasing_key, slugify, validate_https_url, validate_phrasing, validate_slug};
-pub use sections::SectionRoles;
+pub use sections::{Kind, SectionRoles, structure_problems};
 
 /// Longest slug we accept: a `/start a_<slug>` deep link must fit Telegram's 64 characters.
 pub const MAX_SLUG_LEN: usize = 62;
@@ -73,26 +75,12 @@ pub struct Article {
     /// Questions the article answers, worded as people type them; matched by meaning.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<String>,
+    /// Section roles set by hand (heading -> role), for headings that `section-roles.toml`
+    /// maps to no role or to the wrong one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role: BTreeMap<String, String>,
     /// Markdown body.
     pub body: String,
-}
-
-/// What an article is about, which decides the sections it must have.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// A condition or symptom: it needs self-care and see-a-doctor sections.
-    #[default]
-    Condition,
-    /// General information (healthy eating, vaccinations), exempt from those sections.
-    Information,
-}
-
-impl Kind {
-    /// Whether this is the default kind (used to leave it out of exports).
-    pub fn is_condition(&self) -> bool {
-        *self == Self::Condition
-    }
 }
 
 /// One daily tip.
@@ -125,6 +113,8 @@ pub struct Bundle {
     pub categories: Categories,
     /// The roles of article headings in `section-roles.toml` (likewise).
     pub section_roles: SectionRoles,
+    /// The question-intent cues in `intents.toml` (likewise).
+    pub intents: IntentRules,
 }
 
 /// A problem in one content file.
@@ -191,6 +181,10 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         &mut errors,
         load_data(dir, sections::FILE, sections::BUNDLED, SectionRoles::parse),
     );
+    let intents = keep(
+        &mut errors,
+        load_data(dir, intent::FILE, intent::BUNDLED, IntentRules::parse),
+    );
     if let Some(categories) = &categories {
         errors.extend(categories::unknown(&articles, categories, dir));
     }
@@ -202,6 +196,7 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
         red_flags,
         categories,
         section_roles,
+        intents,
     ) {
         (
             Some(synonyms),
@@ -211,6 +206,7 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
             Some(red_flags),
             Some(categories),
             Some(section_roles),
+            Some(intents),
         ) if errors.is_empty() => Ok(Bundle {
             articles,
             tips,
@@ -221,6 +217,7 @@ pub fn load_dir(dir: &Path) -> Result<Bundle, Vec<ContentError>> {
             red_flags,
             categories,
             section_roles,
+            intents,
         }),
         _ => Err(errors),
     }
@@ -375,7 +372,7 @@ fn load_articles(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Article> {
 }
 
 /// The 1-based line of `path` that contains `needle`, for error messages.
-fn line_containing(path: &Path, needle: &str) -> Option<usize> {
+pub(crate) fn line_containing(path: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }

@@ -1,12 +1,14 @@
 //! Retrieval evaluation: the ranking metrics of the public benchmarks (top-1, MRR@10,
 //! nDCG@10, recall@10), latency percentiles and peak memory; [`questions`] scores the
-//! bundled library on judged lay questions.
+//! bundled library on judged lay questions, and [`intents`] whether summaries answer the kind
+//! of question asked.
 //!
 //! The metrics follow `shared/benchmarks/bm25_baseline.py` exactly, so `healthbot eval` and
 //! `bm25_baseline.py --eval-run` give the same figures for the same ranking: binary relevance
 //! from a query's `relevant` list, queries without relevant documents skipped, and the ideal
 //! nDCG ranking holding `min(10, relevant)` relevant documents.
 
+pub mod intents;
 pub mod questions;
 
 use std::collections::HashSet;

@@ -90,6 +90,8 @@ pub struct Deps {
     pub flood: FloodGuard,
     /// Every "now" a handler needs comes from here (tests may start it at a chosen instant).
     pub clock: SharedClock,
+    /// The article each chat was last given, for follow-up questions (memory only).
+    pub recent: crate::followup::Recent,
 }
 
 /// The whole update-handling tree.

@@ -7,6 +7,7 @@
 //! - [`text`]: word normalisation shared by search, summary and safety, and text clipping.
 //! - [`synonyms`]: lay/medical synonym groups, parsed with the content, matched by search.
 //! - [`search`]: the tantivy index and question matching.
+//! - [`intent`]: what kind of answer a question wants (treat, worry, duration...), from cue phrases.
 //! - [`summary`]: the question-focused extractive summary.
 //! - [`safety`]: red-flag (emergency) detection, run before matching.
 //! - [`encoder`]: the sentence encoder (all-MiniLM-L6-v2 on candle) and its vector cache.
@@ -18,6 +19,7 @@
 //! - [`answer`]: safety + search + summary, composed into one [`answer::Answer`].
 //! - [`store`]: durable state in sled.
 //! - [`flood`]: per-user flood control.
+//! - [`followup`]: the article each chat was last given, in memory, for follow-up questions.
 //! - [`pacer`]: when an outgoing message may leave (Telegram's send limits), replies first.
 //! - [`tips`]: daily tips: schedule, rotation, subscriptions and the delivery task.
 //! - [`topics`]: browsing by topic: categories in order, paged lists, previous/next articles.
@@ -47,9 +49,11 @@ pub mod encoder;
 pub mod error;
 pub mod eval;
 pub mod flood;
+pub mod followup;
 pub mod gate;
 pub mod handlers;
 pub mod health;
+pub mod intent;
 pub mod library;
 pub mod links;
 pub mod monitor;

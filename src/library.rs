@@ -135,6 +135,7 @@ impl Library {
         };
         article.kind = old.kind;
         article.questions.clone_from(&old.questions);
+        article.role.clone_from(&old.role);
         // A hand-written summary describes the old body; keep it only if the body is the same.
         if article.body == old.body {
             article.summary.clone_from(&old.summary);

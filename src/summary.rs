@@ -1,11 +1,16 @@
 //! The question-focused extractive summary: the one to three whole sentences of an article
 //! that best answer *this* question, at most [`MAX_SUMMARY_CHARS`] characters.
 //!
-//! Pure functions over text. The caller supplies the question's weighted stems.
+//! Pure functions over text. The caller supplies the question's weighted stems; summaries
+//! aimed at the question's intent (treat, worry, how long...) live in `focus`.
+
+mod focus;
 
 use std::collections::HashMap;
 
 use crate::text;
+
+pub use focus::{Focus, Focused, MAX_SAFETY_NET_CHARS, focused, render, states_time_span};
 
 /// Longest summary, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 400;
@@ -23,6 +28,15 @@ pub struct Sentence {
     /// Position in the article, so chosen sentences can be put back in reading order.
     pub index: usize,
     heading: usize,
+    /// Whether it is a list item, shown as its own "• " line.
+    pub bullet: bool,
+}
+
+impl Sentence {
+    /// The index of its section's heading in the list [`sentences`] returns.
+    pub fn heading(&self) -> usize {
+        self.heading
+    }
 }
 
 /// Splits a Markdown body into plain sentences (headings, bullets and emphasis removed).
@@ -31,28 +45,30 @@ pub fn sentences(markdown: &str) -> (Vec<Sentence>, Vec<String>) {
     let mut headings = vec![String::new()];
     let mut out = Vec::new();
     let mut paragraph = String::new();
-    let flush = |paragraph: &mut String, headings: &Vec<String>, out: &mut Vec<Sentence>| {
-        for s in split_sentences(paragraph) {
-            out.push(Sentence {
-                text: s,
-                index: out.len(),
-                heading: headings.len() - 1,
-            });
-        }
-        paragraph.clear();
-    };
+    let flush =
+        |paragraph: &mut String, headings: &Vec<String>, out: &mut Vec<Sentence>, bullet: bool| {
+            for s in split_sentences(paragraph) {
+                out.push(Sentence {
+                    text: s,
+                    index: out.len(),
+                    heading: headings.len() - 1,
+                    bullet,
+                });
+            }
+            paragraph.clear();
+        };
     for line in markdown.lines() {
         let line = line.trim();
         if let Some(h) = line.strip_prefix('#') {
-            flush(&mut paragraph, &headings, &mut out);
+            flush(&mut paragraph, &headings, &mut out, false);
             headings.push(plain(h.trim_start_matches('#')));
         } else if line.is_empty() {
-            flush(&mut paragraph, &headings, &mut out);
+            flush(&mut paragraph, &headings, &mut out, false);
         } else if let Some(item) = bullet(line) {
             // Each bullet is its own unit; it never runs into the next one.
-            flush(&mut paragraph, &headings, &mut out);
+            flush(&mut paragraph, &headings, &mut out, false);
             paragraph.push_str(&plain(item));
-            flush(&mut paragraph, &headings, &mut out);
+            flush(&mut paragraph, &headings, &mut out, true);
         } else {
             if !paragraph.is_empty() {
                 paragraph.push(' ');
@@ -60,7 +76,7 @@ pub fn sentences(markdown: &str) -> (Vec<Sentence>, Vec<String>) {
             paragraph.push_str(&plain(line));
         }
     }
-    flush(&mut paragraph, &headings, &mut out);
+    flush(&mut paragraph, &headings, &mut out, false);
     (out, headings)
 }
 
@@ -92,7 +108,7 @@ pub fn summarize<'a>(
         return fallback_summary(fallback, &sentences);
     };
     let mut chosen = vec![best];
-    let mut len = sentences[best].text.chars().count();
+    let mut len = unit_len(&sentences[best]);
     while chosen.len() < MAX_SENTENCES {
         let next = (0..sentences.len())
             .filter(|i| !chosen.contains(i) && sentences[*i].heading == sentences[best].heading)
@@ -108,16 +124,19 @@ pub fn summarize<'a>(
                         },
                 )
             })
-            .filter(|&(i, s)| {
-                s > 0.0 && len + 1 + sentences[i].text.chars().count() <= MAX_SUMMARY_CHARS
-            })
+            .filter(|&(i, s)| s > 0.0 && len + 1 + unit_len(&sentences[i]) <= MAX_SUMMARY_CHARS)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let Some((i, _)) = next else { break };
-        len += 1 + sentences[i].text.chars().count();
+        len += 1 + unit_len(&sentences[i]);
         chosen.push(i);
     }
     chosen.sort_unstable();
-    join(chosen.iter().map(|&i| sentences[i].text.as_str()))
+    render(chosen.iter().map(|&i| &sentences[i]))
+}
+
+/// A sentence's length as rendered, with the "• " of a list item.
+fn unit_len(s: &Sentence) -> usize {
+    s.text.chars().count() + if s.bullet { 2 } else { 0 }
 }
 
 fn score(stems: &[String], heading: &[String], weights: &HashMap<&str, f32>) -> f32 {

@@ -33,7 +33,7 @@ const MIN_SMALL_TALK: f64 = 0.9;
 /// Most on-topic questions one article may be the top result for.
 const MAX_MAGNET_SHARE: f64 = 0.05;
 
-fn data(path: &str) -> std::path::PathBuf {
+pub fn data(path: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(path)
@@ -45,7 +45,7 @@ const HALVES: [&str; 2] = ["eval/calibration.toml", "eval/test.toml"];
 /// The engine over the bundled library, with the encoder, built once for these tests. The
 /// questions of both halves are embedded up front in parallel batches (and kept in the shared
 /// vector cache), which is many times faster than encoding them one by one as they are asked.
-fn engine() -> &'static Engine {
+pub fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
         warm_vector_cache();
@@ -79,9 +79,17 @@ fn engine() -> &'static Engine {
     })
 }
 
-/// Every text of both halves, trimmed as the engine trims a question before encoding it.
+/// The other question files asked of [`engine`]: the intent test half (`tests/intents.rs`).
+const ALSO_EMBEDDED: [&str; 1] = ["intents/test.toml"];
+
+/// Every text of both halves (and of [`ALSO_EMBEDDED`]), trimmed as the engine trims a
+/// question before encoding it.
 fn question_texts() -> Vec<String> {
-    let paths: Vec<_> = HALVES.iter().map(|p| data(p)).collect();
+    let paths: Vec<_> = HALVES
+        .iter()
+        .chain(&ALSO_EMBEDDED)
+        .map(|p| data(p))
+        .collect();
     let set = QuestionSet::load(&paths).unwrap();
     let judged = set.question.iter().map(|q| &q.text);
     let unjudged = [&set.off_topic, &set.uncovered, &set.small_talk]

@@ -7,14 +7,15 @@ use super::{
     Answer, Best, MIN_SUGGESTION_COSINE, MIN_SUGGESTION_COVERAGE, Suggestion, fill_placeholders,
     is_confident,
 };
-use crate::content::{Article, Categories};
+use crate::content::{Article, Categories, SectionRoles};
 use crate::dense::{Entry, article_texts};
 use crate::gate::Gate;
+use crate::intent::{Detected, Intent, IntentRules};
 use crate::ranker::{self, Candidate, RankError, Ranking, Semantic};
 use crate::safety::Safety;
 use crate::search::{Index, QueryPlan, SearchError};
 use crate::smalltalk::SmallTalk;
-use crate::summary;
+use crate::summary::{self, Focus};
 
 /// Safety checks, small talk, the indexes and the gate: everything needed to answer.
 /// A cheap `Clone` handle: the indexes are shared.
@@ -30,6 +31,8 @@ pub struct Engine {
     categories: Categories,
     /// The configured emergency number and crisis line, for article placeholders.
     numbers: Arc<(String, String)>,
+    /// Question-intent cues and article section roles, for summaries aimed at the question.
+    focus: Arc<(IntentRules, SectionRoles)>,
 }
 
 impl Engine {
@@ -43,7 +46,19 @@ impl Engine {
             small_talk: SmallTalk::bundled(),
             categories: Categories::bundled(),
             numbers: Arc::default(),
+            focus: Arc::new((IntentRules::bundled(), SectionRoles::bundled())),
         }
+    }
+
+    /// Uses these intent cues and section roles for summaries.
+    pub fn with_focus(mut self, intents: IntentRules, roles: SectionRoles) -> Self {
+        self.focus = Arc::new((intents, roles));
+        self
+    }
+
+    /// What `question` asks for: its intent and its topic words.
+    pub fn intent(&self, question: &str) -> Detected {
+        self.focus.0.detect(question)
     }
 
     /// Adds the sentence encoder and its dense index.
@@ -96,6 +111,7 @@ impl Engine {
             related: Vec::new(),
             confidence: None,
             ranking: None,
+            follow_up: false,
         };
         if answer.emergency.is_none() {
             answer.small_talk = self.small_talk.reply(question);
@@ -111,12 +127,13 @@ impl Engine {
             .iter()
             .map(|c| self.suggestion(c, &ranking));
         if answers && let Some(first) = shown.next() {
-            let summary = self
-                .summary(&first.slug, Some(&ranking.plan))?
-                .unwrap_or_default();
-            answer.best = Some(Best {
+            let intent = self.intent(question).intent;
+            let focused = self.summary_for(&first.slug, intent, &ranking.plan)?;
+            answer.best = focused.map(|f| Best {
                 article: first,
-                summary,
+                summary: f.text,
+                intent,
+                section: f.section,
             });
         }
         answer.related = shown
@@ -173,6 +190,64 @@ impl Engine {
             };
             self.fill(&text)
         }))
+    }
+
+    /// An article's summary aimed at a question of this intent: the section that answers it,
+    /// or the sentences that best answer `plan`'s words when none does (or the intent is
+    /// general). `None` for an unknown slug.
+    ///
+    /// # Errors
+    /// Only if the index cannot be read.
+    pub fn summary_for(
+        &self,
+        slug: &str,
+        intent: Intent,
+        plan: &QueryPlan,
+    ) -> Result<Option<summary::Focused>, SearchError> {
+        let Some(a) = self.article(slug)? else {
+            return Ok(None);
+        };
+        let (intents, roles) = &*self.focus;
+        let role_of = |h: &str| roles.role_in(&a.role, h);
+        let focus = Focus {
+            intent,
+            wanted: intents.roles(intent),
+            hints: intents.hints(intent),
+            role_of: &role_of,
+        };
+        let focused =
+            summary::focused(&a.body, plan.summary_weights(), &focus).unwrap_or_else(|| {
+                summary::Focused {
+                    text: summary::summarize(&a.body, a.summary.as_deref(), plan.summary_weights()),
+                    section: None,
+                    role: None,
+                }
+            });
+        Ok(Some(summary::Focused {
+            text: self.fill(&focused.text),
+            ..focused
+        }))
+    }
+
+    /// Word stems that mark a sentence answering `intent` in an article with no section for it.
+    pub fn hints_for(&self, intent: Intent) -> &[String] {
+        self.focus.0.hints(intent)
+    }
+
+    /// The section roles that answer `intent`, best first.
+    pub fn roles_for(&self, intent: Intent) -> &[String] {
+        self.focus.0.roles(intent)
+    }
+
+    /// The role of one of `article`'s section headings ("overview" for the opening).
+    pub fn section_role(&self, article: &Article, heading: &str) -> Option<String> {
+        if heading.is_empty() {
+            return Some(crate::content::sections::OVERVIEW.to_owned());
+        }
+        self.focus
+            .1
+            .role_in(&article.role, heading)
+            .map(str::to_owned)
     }
 
     /// A stored article, with placeholders in its summary filled.

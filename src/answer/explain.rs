@@ -1,6 +1,7 @@
 //! [`Explanation`]: why the engine answered as it did, for `healthbot ask --explain` and the
 //! admins' `/why`: the words matched (with synonyms and spelling corrections), the nearest
-//! phrasing, the fused scores of the top candidates and the gate's decision.
+//! phrasing, the fused scores of the top candidates, the gate's decision, and the question's
+//! intent with the section the summary quotes.
 
 use std::fmt;
 
@@ -48,6 +49,11 @@ pub struct Explanation {
     pub semantic: bool,
     pub off_topic: Option<(String, f32)>,
     pub answered: Option<String>,
+    /// The question's intent ("treat", "worry"...) and the cue that decided it.
+    pub intent: String,
+    pub intent_cue: Option<String>,
+    /// The heading of the section the summary came from ("" for the opening), if any.
+    pub section: Option<String>,
 }
 
 impl Explanation {
@@ -84,7 +90,11 @@ impl Explanation {
                 })
                 .collect()
         });
+        let detected = engine.intent(&answer.question);
         Self {
+            intent: detected.intent.to_string(),
+            intent_cue: detected.cue,
+            section: answer.best.as_ref().and_then(|b| b.section.clone()),
             question: answer.question.clone(),
             emergency: answer
                 .red_flags()
@@ -181,9 +191,24 @@ impl fmt::Display for Explanation {
             None if !self.semantic => writeln!(f, "Gate: word coverage only (no encoder)")?,
             None => {}
         }
-        match &self.answered {
-            Some(slug) => writeln!(f, "Decision: answer with {slug}"),
-            None => writeln!(f, "Decision: not sure, offer suggestions"),
+        match &self.intent_cue {
+            Some(cue) => writeln!(f, "Intent: {} (cue {cue:?})", self.intent)?,
+            None => writeln!(f, "Intent: {} (no cue)", self.intent)?,
+        }
+        match (&self.answered, &self.section) {
+            (Some(slug), Some(h)) if h.is_empty() => {
+                writeln!(f, "Decision: answer with {slug}, summary from its opening")
+            }
+            (Some(slug), Some(h)) => {
+                writeln!(
+                    f,
+                    "Decision: answer with {slug}, summary from section {h:?}"
+                )
+            }
+            (Some(slug), None) => {
+                writeln!(f, "Decision: answer with {slug}, summary by question words")
+            }
+            (None, _) => writeln!(f, "Decision: not sure, offer suggestions"),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! `red-flags.toml`: never a random topic, never "did you mean".
 
 use super::{Answer, Best, Engine, Suggestion};
+use crate::intent::Intent;
 use crate::ranker::Ranking;
 use crate::safety::Emergency;
 use crate::search::SearchError;
@@ -53,7 +54,7 @@ impl Engine {
         let Some(aid) = emergency.first_aid.as_deref() else {
             return Ok(());
         };
-        let Some(aid) = self.best_of(aid, ranking)? else {
+        let Some(aid) = self.best_of(aid, self.intent(&answer.question).intent, ranking)? else {
             return Ok(());
         };
         // Recall comes first, so some calm questions are flagged too ("found a lump, should
@@ -108,12 +109,13 @@ impl Engine {
         order.extend(emergency.first_aid.as_deref().filter(|s| is_allowed(s)));
         order.extend(ranked);
         order.extend(allowed.iter().map(String::as_str));
+        let intent = self.intent(&answer.question).intent;
         let mut chosen: Vec<Best> = Vec::new();
         for slug in order {
             if chosen.len() >= top.max(1) || chosen.iter().any(|b| b.article.slug == slug) {
                 continue;
             }
-            if let Some(b) = self.best_of(slug, ranking)? {
+            if let Some(b) = self.best_of(slug, intent, ranking)? {
                 chosen.push(b);
             }
         }
@@ -123,8 +125,14 @@ impl Engine {
         Ok(())
     }
 
-    /// `slug` as the answer, with its question-focused summary, if the index has it.
-    fn best_of(&self, slug: &str, ranking: &Ranking) -> Result<Option<Best>, SearchError> {
+    /// `slug` as the answer, with its summary aimed at the question's intent, if the index
+    /// has it.
+    fn best_of(
+        &self,
+        slug: &str,
+        intent: Intent,
+        ranking: &Ranking,
+    ) -> Result<Option<Best>, SearchError> {
         let Some(a) = self.article(slug)? else {
             return Ok(None);
         };
@@ -133,7 +141,7 @@ impl Engine {
             .iter()
             .find(|c| c.slug == slug)
             .map_or(0.0, |c| c.fused);
-        let summary = self.summary(slug, Some(&ranking.plan))?.unwrap_or_default();
+        let focused = self.summary_for(slug, intent, &ranking.plan)?;
         Ok(Some(Best {
             article: Suggestion {
                 slug: a.slug,
@@ -142,7 +150,9 @@ impl Engine {
                 score,
                 plausible: true,
             },
-            summary,
+            summary: focused.as_ref().map(|f| f.text.clone()).unwrap_or_default(),
+            intent,
+            section: focused.and_then(|f| f.section),
         }))
     }
 }

@@ -1,6 +1,8 @@
 //! Article files: TOML front matter between `+++` lines, then a Markdown body, parsed into
 //! an [`Article`] whose every problem names its line.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -23,6 +25,9 @@ struct FrontMatter {
     kind: super::Kind,
     #[serde(default)]
     questions: Vec<String>,
+    /// Heading -> role overrides (see `content/section-roles.toml`).
+    #[serde(default)]
+    role: BTreeMap<String, String>,
 }
 
 impl Article {
@@ -91,6 +96,11 @@ impl Article {
             category: fm.category.map(|c| c.trim().to_owned()),
             kind: fm.kind,
             questions: fm.questions.iter().map(|q| q.trim().to_owned()).collect(),
+            role: fm
+                .role
+                .into_iter()
+                .map(|(h, r)| (h.trim().to_owned(), r.trim().to_owned()))
+                .collect(),
             body: text[body_start..].trim().to_owned(),
         };
         article

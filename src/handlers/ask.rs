@@ -1,7 +1,7 @@
 //! Free-text questions and `/ask <question>`.
 
 use teloxide::prelude::*;
-use teloxide::types::Me;
+use teloxide::types::{InlineKeyboardButtonKind, Me};
 
 use super::{Deps, HandlerResult, browse, reply, send_html, set_outcome};
 use crate::answer;
@@ -62,8 +62,53 @@ pub async fn on_group_question(
     ask(bot, msg.clone(), &question.0, &deps).await
 }
 
-/// Answers one question: safety advice, best article, related articles.
+/// Answers one question: safety advice, best article, related articles. In a private chat,
+/// or in a group reply to the bot, a question with no topic of its own may be a follow-up
+/// about the article the chat was just given.
 pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> HandlerResult {
+    let replied = msg
+        .reply_to_message()
+        .filter(|m| m.from.as_ref().is_some_and(|u| u.is_bot));
+    let follow_up = if msg.chat.is_private() {
+        FollowUp::Allowed(None)
+    } else if let Some(replied) = replied {
+        // A reply is about the answer it replies to, whatever the group asked since.
+        FollowUp::Allowed(answered_slug(replied))
+    } else {
+        FollowUp::No
+    };
+    answer(bot, msg, question, deps, follow_up).await
+}
+
+/// Whether a question may be a follow-up, and about which article when the user replied to
+/// an answer (otherwise the chat's last one).
+pub enum FollowUp {
+    No,
+    Allowed(Option<String>),
+}
+
+/// The article a bot answer is about: the slug in its feedback button.
+fn answered_slug(msg: &Message) -> Option<String> {
+    msg.reply_markup()?
+        .inline_keyboard
+        .iter()
+        .flatten()
+        .find_map(|b| match &b.kind {
+            InlineKeyboardButtonKind::CallbackData(data) => {
+                data.strip_prefix("u:").map(str::to_owned)
+            }
+            _ => None,
+        })
+}
+
+/// Answers one question, as a possible follow-up only if `follow_up` allows it.
+pub async fn answer(
+    bot: TgBot,
+    msg: Message,
+    question: &str,
+    deps: &Deps,
+    follow_up: FollowUp,
+) -> HandlerResult {
     let (engine, store) = (&deps.engine, &deps.store);
     let question: String = question.trim().chars().take(MAX_QUESTION_CHARS).collect();
     if question.is_empty() {
@@ -77,10 +122,21 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     // Question text is for debugging only; info lines never carry it (see /privacy).
     log::debug!("question in chat {}: {question:?}", msg.chat.id);
     let started = std::time::Instant::now();
+    let chat = msg.chat.id.0;
+    let previous = match follow_up {
+        FollowUp::No => None,
+        FollowUp::Allowed(about) => deps
+            .recent
+            .recall(chat, deps.clock.now())
+            .map(|last| about.unwrap_or(last.slug)),
+    };
     // Encoding the question is CPU work of several milliseconds: keep it off the async workers.
     let result = {
         let (engine, question) = (engine.clone(), question.clone());
-        tokio::task::spawn_blocking(move || engine.answer(&question, answer::DEFAULT_TOP)).await
+        tokio::task::spawn_blocking(move || {
+            engine.answer_after(&question, answer::DEFAULT_TOP, previous.as_deref())
+        })
+        .await
     };
     let answer = match result.map_err(anyhow::Error::from).and_then(|r| Ok(r?)) {
         Ok(answer) => answer,
@@ -97,6 +153,12 @@ pub async fn ask(bot: TgBot, msg: Message, question: &str, deps: &Deps) -> Handl
     };
     record_outcome(&answer, started.elapsed());
     let best = answer.best.as_ref().map(|b| b.article.slug.as_str());
+    if let Some(slug) = best {
+        deps.recent.remember(chat, slug, deps.clock.now());
+        if answer.follow_up {
+            deps.recent.note_follow_up(chat, &question);
+        }
+    }
     if let Err(err) = store.record_question(deps.clock.now().date_naive(), best) {
         log::warn!("could not count a question: {err}");
     }

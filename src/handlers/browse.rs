@@ -54,6 +54,10 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, data: &str, deps: Deps) -
         return Ok(());
     };
     bot.answer_callback_query(q.id.clone()).await?;
+    if let (Link::Article { slug }, Some(chat)) = (&link, q.message.as_ref().map(|m| m.chat().id)) {
+        // A follow-up question ("how long does it last?") is about the article just opened.
+        deps.recent.remember(chat.0, slug, deps.clock.now());
+    }
     match (q.regular_message(), &link) {
         (Some(message), Link::Topics { .. } | Link::Topic { .. } | Link::Article { .. }) => {
             edit_in_place(&bot, message, html, keyboard).await

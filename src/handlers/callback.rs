@@ -1,7 +1,7 @@
 //! Inline-button presses, routed by the prefix of their callback data: related articles
 //! (`a:<slug>`), feedback (`u:`/`d:<slug>`, and an answer's 👎 `dn:`/`dk:`: see `reassign`),
-//! example questions (`q:<n>`), daily tips (`t:`), browsing by topic (`g:`, `c:`, `v:`, `m:`)
-//! and admin tools (`x:`).
+//! example questions (`q:<n>`), "Not this one" under a follow-up answer (`f:`), daily tips
+//! (`t:`), browsing by topic (`g:`, `c:`, `v:`, `m:`) and admin tools (`x:`).
 
 use teloxide::prelude::*;
 
@@ -37,6 +37,19 @@ pub async fn on_callback(bot: TgBot, q: CallbackQuery, deps: Deps) -> HandlerRes
                 .text("Thanks for your feedback!")
                 .await?;
             Ok(())
+        }
+        ("f", Some(chat)) => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let question = deps.recent.take_follow_up(chat.0);
+            match (question, q.regular_message().cloned()) {
+                (Some(question), Some(message)) => {
+                    ask::answer(bot, message, &question, &deps, ask::FollowUp::No).await
+                }
+                _ => {
+                    let text = "Sorry, I've lost track of that question. Please ask it again, naming the topic (for example \"how long does sunburn last\").";
+                    super::send_html(&bot, chat, teloxide::utils::html::escape(text), None).await
+                }
+            }
         }
         ("q", Some(_)) => {
             bot.answer_callback_query(q.id.clone()).await?;

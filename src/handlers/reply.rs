@@ -16,6 +16,8 @@ use crate::topics::{Catalogue, Entry, Link, Position};
 
 /// Telegram's limit on one message's text, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 4096;
+/// Callback data of the "Not this one" button under a follow-up answer.
+pub const NOT_THIS_ONE: &str = "f:";
 /// Longest button label we show; Telegram truncates long ones anyway.
 pub const MAX_BUTTON_CHARS: usize = 60;
 
@@ -30,11 +32,14 @@ pub fn answer_html(answer: &Answer) -> String {
     }
     match &answer.best {
         Some(best) => {
-            parts.push(format!(
-                "{}\n{}",
-                bold(&escape(&best.article.title)),
-                escape(&best.summary)
-            ));
+            let title = bold(&escape(&best.article.title));
+            // A follow-up names the article, so a wrong guess is obvious ("Not this one").
+            let heading = if answer.follow_up {
+                format!("About {title}:")
+            } else {
+                title
+            };
+            parts.push(format!("{heading}\n{}", escape(&best.summary)));
             parts.push(link(
                 &best.article.url,
                 &format!("Read more at {}", source_name(&best.article.url)),
@@ -84,6 +89,12 @@ pub fn answer_keyboard(answer: &Answer, record: Option<u64>) -> Option<InlineKey
             InlineKeyboardButton::callback("👍 Helpful", format!("u:{}", best.article.slug)),
             InlineKeyboardButton::callback("👎 Not helpful", down),
         ]);
+        if answer.follow_up {
+            rows.push(vec![InlineKeyboardButton::callback(
+                "Not this one",
+                NOT_THIS_ONE,
+            )]);
+        }
     }
     let offered: Vec<&crate::answer::Suggestion> = if answer.best.is_some() {
         answer.related.iter().collect()
@@ -112,7 +123,11 @@ pub async fn send_article(
     slug: &str,
 ) -> HandlerResult {
     match article_card(deps, slug)? {
-        Some((html, keyboard)) => send_html(bot, chat, html, Some(keyboard)).await,
+        Some((html, keyboard)) => {
+            // A follow-up question ("how long does it last?") is about the article just opened.
+            deps.recent.remember(chat.0, slug, deps.clock.now());
+            send_html(bot, chat, html, Some(keyboard)).await
+        }
         None => send_html(bot, chat, escape(ARTICLE_GONE), None).await,
     }
 }
@@ -306,82 +321,4 @@ fn strip_tags(html: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::answer::{Best, Suggestion};
-    use crate::safety::Safety;
-
-    fn answer(title: &str, summary: &str) -> Answer {
-        let article = Suggestion {
-            slug: "x".into(),
-            title: title.into(),
-            url: "https://www.nhs.uk/x?a=1&b=2".into(),
-            score: 1.0,
-            plausible: true,
-        };
-        Answer {
-            question: "q".into(),
-            emergency: None,
-            best: Some(Best {
-                article: article.clone(),
-                summary: summary.into(),
-            }),
-            related: vec![Suggestion {
-                slug: "y".into(),
-                ..article
-            }],
-            small_talk: None,
-            confidence: None,
-            ranking: None,
-        }
-    }
-
-    #[test]
-    fn text_is_escaped_and_links_name_the_source() {
-        let html = answer_html(&answer("Cuts <b>& grazes", "Use a <plaster> & rest."));
-        assert!(html.contains("Cuts &lt;b&gt;&amp; grazes"), "{html}");
-        assert!(html.contains("Use a &lt;plaster&gt; &amp; rest."), "{html}");
-        assert!(
-            html.contains("href=\"https://www.nhs.uk/x?a=1&amp;b=2\""),
-            "{html}"
-        );
-        assert!(html.contains("Read more at nhs.uk"), "{html}");
-        assert!(html.ends_with(&italic(&escape(DISCLAIMER))));
-    }
-
-    #[test]
-    fn emergency_advice_comes_first() {
-        let mut a = answer("Heart attack", "Call now.");
-        a.emergency = Safety::new("112", "x").check("chest pain");
-        assert!(answer_html(&a).starts_with("🚨"));
-    }
-
-    #[test]
-    fn oversized_answers_are_cut_to_fit() {
-        let mut a = answer("Title", "Summary.");
-        a.emergency = Some(crate::safety::Emergency {
-            flags: vec![],
-            advice: "call ".repeat(2000),
-            first_aid: None,
-            crisis: false,
-        });
-        assert!(visible_len(&answer_html(&a)) <= MAX_MESSAGE_CHARS);
-    }
-
-    #[test]
-    fn crisis_replies_lead_warmly_and_ask_for_no_feedback() {
-        let mut a = answer("Suicidal thoughts", "You are not alone.");
-        a.emergency = Safety::new("112", "Samaritans 116 123").check("i want to end my life");
-        assert!(answer_html(&a).starts_with("💛"), "{}", answer_html(&a));
-        let k = answer_keyboard(&a, None).unwrap();
-        assert!(!format!("{k:?}").contains("👍"), "{k:?}");
-        assert_eq!(k.inline_keyboard.len(), 1, "only the related article");
-    }
-
-    #[test]
-    fn keyboard_has_feedback_and_related_buttons() {
-        let k = answer_keyboard(&answer("T", "S"), None).unwrap();
-        assert_eq!(k.inline_keyboard.len(), 2);
-        assert_eq!(k.inline_keyboard[0].len(), 2);
-    }
-}
+mod tests;

@@ -54,6 +54,7 @@ pub async fn privacy(bot: TgBot, msg: Message) -> HandlerResult {
 pub async fn forget(bot: TgBot, msg: Message, deps: &Deps) -> HandlerResult {
     let Some(user) = &msg.from else { return Ok(()) };
     deps.store.forget_user(user.id.0)?;
+    deps.recent.forget(msg.chat.id.0);
     send_html(
         &bot,
         msg.chat.id,

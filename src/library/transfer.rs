@@ -41,6 +41,8 @@ pub struct Incoming {
     pub kind: crate::content::Kind,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub role: std::collections::BTreeMap<String, String>,
 }
 
 /// A problem with one line (record) of an import file.
@@ -183,6 +185,7 @@ fn incoming(a: &Article, line: usize) -> Incoming {
         category: a.category.clone(),
         kind: a.kind,
         questions: a.questions.clone(),
+        role: a.role.clone(),
     }
 }
 
@@ -281,6 +284,7 @@ fn check(
             .filter(|c| !c.is_empty()),
         kind: r.kind,
         questions: r.questions.iter().map(|q| q.trim().to_owned()).collect(),
+        role: r.role,
         body: r.body.trim().to_owned(),
     };
     article.validate()?;

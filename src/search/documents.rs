@@ -20,6 +20,8 @@ pub(super) struct Fields {
     pub summary: Field,
     /// Phrasings: the questions an article answers, as people word them.
     pub questions: Field,
+    /// Hand-set section roles (heading -> role), as JSON.
+    pub roles: Field,
 }
 
 impl Fields {
@@ -41,6 +43,7 @@ impl Fields {
             url: b.add_text_field("url", STORED),
             summary: b.add_text_field("summary", STORED),
             questions: b.add_text_field("questions", text(true)),
+            roles: b.add_text_field("roles", STORED),
         };
         (b.build(), fields)
     }
@@ -58,6 +61,13 @@ impl Fields {
         doc.add_text(self.summary, a.summary.as_deref().unwrap_or_default());
         for q in &a.questions {
             doc.add_text(self.questions, q);
+        }
+        if !a.role.is_empty() {
+            // A map of strings always serialises.
+            doc.add_text(
+                self.roles,
+                serde_json::to_string(&a.role).unwrap_or_default(),
+            );
         }
         doc
     }
@@ -80,6 +90,7 @@ impl Fields {
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect(),
             body: stored(doc, self.body),
+            role: serde_json::from_str(&stored(doc, self.roles)).unwrap_or_default(),
             ..Article::default()
         }
     }
