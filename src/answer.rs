@@ -92,6 +92,12 @@ impl Answer {
         self.best.is_some()
     }
 
+    /// Whether the question reads as a suicidal or self-harm crisis: such a reply offers
+    /// supportive reading only, with no feedback or browsing buttons.
+    pub fn is_crisis(&self) -> bool {
+        self.emergency.as_ref().is_some_and(|e| e.crisis)
+    }
+
     /// The red flags found, if any.
     pub fn red_flags(&self) -> &[RedFlag] {
         self.emergency.as_ref().map_or(&[], |e| &e.flags)

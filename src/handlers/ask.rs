@@ -180,8 +180,7 @@ pub async fn answer(
     });
     // The category button is a convenience: a store hiccup must not cost the answer. A
     // crisis reply offers supportive reading only, so it gets none.
-    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
-    let category = best.filter(|_| !crisis).and_then(|slug| {
+    let category = best.filter(|_| !answer.is_crisis()).and_then(|slug| {
         browse::category_of(deps, slug).unwrap_or_else(|err| {
             log::warn!("could not look up the category of {slug}: {err:#}");
             None

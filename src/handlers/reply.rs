@@ -79,8 +79,7 @@ pub fn emergency_html(e: &Emergency) -> String {
 /// only counts.
 pub fn answer_keyboard(answer: &Answer, record: Option<u64>) -> Option<InlineKeyboardMarkup> {
     let mut rows = Vec::new();
-    let crisis = answer.emergency.as_ref().is_some_and(|e| e.crisis);
-    if let Some(best) = answer.best.as_ref().filter(|_| !crisis) {
+    if let Some(best) = answer.best.as_ref().filter(|_| !answer.is_crisis()) {
         let down = match record {
             Some(id) => format!("dn:{id}"),
             None => format!("d:{}", best.article.slug),
